@@ -49,7 +49,14 @@ final class RiffInput {
      * @return the count read (0 at the end of input)
      */
     int readUpTo(byte[] b, int off, int len) throws IOException {
-        int n = in.readNBytes(b, off, len);
+        int n = 0;
+        while (n < len) {
+            int got = in.read(b, off + n, len - n);
+            if (got < 0) {
+                break;
+            }
+            n += got;
+        }
         position += n;
         return n;
     }

@@ -83,6 +83,10 @@ public final class WavReader {
                 }
                 return readData(r, format, size);
             } else {
+                if (size > r.remaining()) {
+                    throw new AudioFormatException("truncated WAV: chunk " + describe(tag) + " needs " + size
+                            + " bytes but only " + r.remaining() + " remain");
+                }
                 skipped += size + (size & 1);
                 if (skipped > MAX_SKIPPED) {
                     throw new AudioFormatException("malformed WAV: more than " + MAX_SKIPPED + " bytes of chunks ("

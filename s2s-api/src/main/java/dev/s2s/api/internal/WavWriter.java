@@ -79,7 +79,7 @@ public final class WavWriter {
         if (extensible) {
             int mask = channels <= MAX_MASKED_CHANNELS ? (1 << channels) - 1 : 0;
             h.u16(22).u16(encoding.bitsPerSample()).u32(mask & 0xFFFFFFFFL)
-                    .u16(code).u16(0).u16(0x10).u8(0x80).u8(0).u8(0).u8(0xAA).u8(0).u8(0x38).u8(0x9B).u8(0x71);
+                    .u16(code).u16(0).u16(0).u16(0x10).u8(0x80).u8(0).u8(0).u8(0xAA).u8(0).u8(0x38).u8(0x9B).u8(0x71);
         } else if (encoding.isFloat()) {
             h.u16(0);
         }
