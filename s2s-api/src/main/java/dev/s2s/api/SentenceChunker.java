@@ -310,10 +310,17 @@ public final class SentenceChunker {
     }
 
     private boolean speakable(int from, int to) {
-        for (int p = from; p < to; p++) {
-            if (Character.isLetterOrDigit(buf.charAt(p))) {
+        return hasLetterOrDigit(buf, from, to);
+    }
+
+    /** True when {@code s[from, to)} holds a letter or digit (code points, so CJK Extension B counts). */
+    private static boolean hasLetterOrDigit(CharSequence s, int from, int to) {
+        for (int p = from; p < to; ) {
+            int cp = Character.codePointAt(s, p);
+            if (Character.isLetterOrDigit(cp)) {
                 return true;
             }
+            p += Character.charCount(cp);
         }
         return false;
     }
@@ -347,12 +354,9 @@ public final class SentenceChunker {
 
     private void add(List<String> out, String chunk) {
         String s = chunk.strip();
-        for (int p = 0; p < s.length(); p++) {
-            if (Character.isLetterOrDigit(s.charAt(p))) {
-                out.add(s);
-                emittedAny = true;
-                return;
-            }
+        if (hasLetterOrDigit(s, 0, s.length())) {
+            out.add(s);
+            emittedAny = true;
         }
     }
 
