@@ -96,6 +96,12 @@ class WavTest {
         return riff(fmt(new Bytes(), 1, 1, 16_000, 2, 16).ascii("data").u32(data.length).raw(data).bytes());
     }
 
+    /** A file whose fmt chunk holds these values and whose data chunk is empty must be refused. */
+    private static void assertHeaderRefused(int tag, int channels, long rate, int blockAlign, int bits, String message) {
+        byte[] wav = riff(fmt(new Bytes(), tag, channels, rate, blockAlign, bits).ascii("data").u32(0).bytes());
+        assertThat(readFails(wav)).hasMessageContaining(message);
+    }
+
     private static AudioFormatException readFails(byte[] wav) {
         try {
             Wav.read(wav);
@@ -390,22 +396,14 @@ class WavTest {
 
     @Test
     void unsupportedEncodingsAreNamed() {
-        assertThat(readFails(riff(fmt(new Bytes(), 6, 1, 8000, 1, 8).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("unsupported WAV encoding: A-law (format tag 0x0006)");
-        assertThat(readFails(riff(fmt(new Bytes(), 7, 1, 8000, 1, 8).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("mu-law (format tag 0x0007)");
-        assertThat(readFails(riff(fmt(new Bytes(), 2, 1, 8000, 256, 4).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("Microsoft ADPCM (format tag 0x0002)");
-        assertThat(readFails(riff(fmt(new Bytes(), 0x11, 1, 8000, 256, 4).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("IMA ADPCM (format tag 0x0011)");
-        assertThat(readFails(riff(fmt(new Bytes(), 0x1234, 1, 8000, 2, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("an unknown encoding (format tag 0x1234)");
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 1, 8000, 2, 12).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("unsupported WAV encoding: 12-bit PCM");
-        assertThat(readFails(riff(fmt(new Bytes(), 3, 1, 8000, 8, 64).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("unsupported WAV encoding: 64-bit IEEE float");
-        assertThat(readFails(riff(fmt(new Bytes(), 3, 1, 8000, 2, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("unsupported WAV encoding: 16-bit IEEE float");
+        assertHeaderRefused(6, 1, 8000, 1, 8, "unsupported WAV encoding: A-law (format tag 0x0006)");
+        assertHeaderRefused(7, 1, 8000, 1, 8, "mu-law (format tag 0x0007)");
+        assertHeaderRefused(2, 1, 8000, 256, 4, "Microsoft ADPCM (format tag 0x0002)");
+        assertHeaderRefused(0x11, 1, 8000, 256, 4, "IMA ADPCM (format tag 0x0011)");
+        assertHeaderRefused(0x1234, 1, 8000, 2, 16, "an unknown encoding (format tag 0x1234)");
+        assertHeaderRefused(1, 1, 8000, 2, 12, "unsupported WAV encoding: 12-bit PCM");
+        assertHeaderRefused(3, 1, 8000, 8, 64, "unsupported WAV encoding: 64-bit IEEE float");
+        assertHeaderRefused(3, 1, 8000, 2, 16, "unsupported WAV encoding: 16-bit IEEE float");
         assertThat(readFails(riff(extensible(new Bytes(), 6, 1, 8000, 8, 8).ascii("data").u32(0).bytes())))
                 .hasMessageContaining("A-law (format tag 0x0006)");
     }
@@ -425,16 +423,11 @@ class WavTest {
 
     @Test
     void absurdFormatValuesAreReported() {
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 0, 16_000, 2, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("header declares 0 channels");
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 1, 0, 2, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("sample rate of 0 Hz");
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 1, 0xFFFFFFFFL, 2, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("absurd sample rate of 4294967295 Hz");
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 1, 16_000, 4000, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("block align 4000 does not match 1 channels x 2 bytes = 2");
-        assertThat(readFails(riff(fmt(new Bytes(), 1, 2, 16_000, 0, 16).ascii("data").u32(0).bytes())))
-                .hasMessageContaining("block align 0 does not match 2 channels x 2 bytes = 4");
+        assertHeaderRefused(1, 0, 16_000, 2, 16, "header declares 0 channels");
+        assertHeaderRefused(1, 1, 0, 2, 16, "sample rate of 0 Hz");
+        assertHeaderRefused(1, 1, 0xFFFFFFFFL, 2, 16, "absurd sample rate of 4294967295 Hz");
+        assertHeaderRefused(1, 1, 16_000, 4000, 16, "block align 4000 does not match 1 channels x 2 bytes = 2");
+        assertHeaderRefused(1, 2, 16_000, 0, 16, "block align 0 does not match 2 channels x 2 bytes = 4");
     }
 
     @Test
