@@ -506,6 +506,16 @@ class WavTest {
     }
 
     @Test
+    void clipsTheFormatCannotDescribeAreRefused() {
+        AudioClip wide = new AudioClip(new float[0], 8000, 20_000); // 80 000-byte frames in float
+        assertThatThrownBy(() -> Wav.toBytes(wide, WavEncoding.FLOAT_32)).isInstanceOf(AudioFormatException.class)
+                .hasMessageContaining("cannot write 20000 channels of 4-byte samples to WAV: the block align would exceed 65535");
+        AudioClip fast = new AudioClip(new float[0], Integer.MAX_VALUE, 2);
+        assertThatThrownBy(() -> Wav.toBytes(fast, WavEncoding.PCM_32)).isInstanceOf(AudioFormatException.class)
+                .hasMessageContaining("the byte rate would exceed 4 GiB/s");
+    }
+
+    @Test
     void aMissingFileIsAnIoError() {
         assertThatThrownBy(() -> Wav.read(dir.resolve("absent.wav"))).isInstanceOf(java.nio.file.NoSuchFileException.class);
     }

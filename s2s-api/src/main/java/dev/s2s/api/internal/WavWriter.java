@@ -70,12 +70,17 @@ public final class WavWriter {
             throw new AudioFormatException("cannot write " + channels + " channels of " + bytes
                     + "-byte samples to WAV: the block align would exceed 65535");
         }
+        long byteRate = (long) clip.sampleRate() * blockAlign;
+        if (byteRate > 0xFFFFFFFFL) {
+            throw new AudioFormatException("cannot write " + clip.sampleRate() + " Hz audio with " + blockAlign
+                    + "-byte frames to WAV: the byte rate would exceed 4 GiB/s");
+        }
 
         Le h = new Le(new byte[80]);
         h.ascii("RIFF").u32(riffSize).ascii("WAVE");
         h.ascii("fmt ").u32(extensible ? WavFormat.EXTENSIBLE_SIZE : encoding.isFloat() ? 18 : 16);
         h.u16(extensible ? WavFormat.TAG_EXTENSIBLE : code).u16(channels).u32(clip.sampleRate())
-                .u32((long) clip.sampleRate() * blockAlign).u16(blockAlign).u16(encoding.bitsPerSample());
+                .u32(byteRate).u16(blockAlign).u16(encoding.bitsPerSample());
         if (extensible) {
             int mask = channels <= MAX_MASKED_CHANNELS ? (1 << channels) - 1 : 0;
             h.u16(22).u16(encoding.bitsPerSample()).u32(mask & 0xFFFFFFFFL)
