@@ -177,6 +177,10 @@ class ResamplerTest {
                 .hasMessageContaining("divides the rate by more than 256");
         assertThatThrownBy(() -> Resampler.resample(new float[3], 2, 48_000, 16_000))
                 .isInstanceOf(AudioFormatException.class).hasMessageContaining("do not divide into 2 channels");
+        assertThatThrownBy(() -> AudioClip.mono(new float[1 << 20], 1).resample(Integer.MAX_VALUE))
+                .isInstanceOf(AudioFormatException.class).hasMessageContaining("more than a Java array can");
+        assertThat(Resampler.outputFrames(Integer.MAX_VALUE, 1, Integer.MAX_VALUE))
+                .isEqualTo((long) Integer.MAX_VALUE * Integer.MAX_VALUE);
         assertThatThrownBy(() -> Resampler.resample(new float[4], 1, -5, 16_000))
                 .isInstanceOf(AudioFormatException.class).hasMessageContaining("sample rates must be positive");
     }

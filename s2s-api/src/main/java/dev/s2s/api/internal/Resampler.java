@@ -60,9 +60,9 @@ public final class Resampler {
         }
         int frames = samples.length / channels;
         long outFramesLong = outputFrames(frames, from, to);
-        if (outFramesLong * channels > Integer.MAX_VALUE - 8) {
-            throw new AudioFormatException("resampled audio would hold " + outFramesLong * channels
-                    + " samples, more than a Java array can");
+        if (outFramesLong > (Integer.MAX_VALUE - 8) / channels) {
+            throw new AudioFormatException("resampled audio would hold " + outFramesLong + " frames of " + channels
+                    + " channels, more than a Java array can");
         }
         int outFrames = (int) outFramesLong;
         if (from == to) {
@@ -85,8 +85,9 @@ public final class Resampler {
     }
 
     /** {@code round(frames * to / from)}, computed exactly (halves round up). */
-    public static long outputFrames(long frames, int from, int to) {
-        return (2 * frames * to + from) / (2L * from);
+    public static long outputFrames(int frames, int from, int to) {
+        long q = (long) frames * to; // below 2^62
+        return q / from + (2 * (q % from) >= from ? 1 : 0);
     }
 
     /** A polyphase filter table for one rate pair. */
