@@ -207,11 +207,12 @@ public final class GttsTransport implements AutoCloseable {
                     + " ms (read timeout)";
         }
         if (c instanceof ConnectException) {
-            return "failed to connect to " + endpoint.getHost() + ":" + port() + " (" + c.getMessage() + "). Probable cause: "
+            String why = c.getMessage() == null ? "connection refused" : c.getMessage();
+            return "failed to connect to " + endpoint.getHost() + ":" + port() + " (" + why + "). Probable cause: "
                     + (tld.equals("com") ? "no network or a proxy is needed" : "host 'translate.google." + tld
                             + "' is not reachable");
         }
-        return "connection to " + endpoint.getHost() + " failed mid-reply: " + c;
+        return "connection to " + endpoint.getHost() + " broke before the reply was complete: " + c;
     }
 
     private int port() {
