@@ -13,6 +13,7 @@ import dev.s2s.api.ConfigException;
 import dev.s2s.api.SpeechSynthesizer;
 import dev.s2s.api.SynthesisException;
 import dev.s2s.api.SynthesisOptions;
+import dev.s2s.gtts.internal.BadReplyException;
 import dev.s2s.gtts.internal.GttsTransport;
 import dev.s2s.gtts.internal.Mp3Cache;
 import dev.s2s.gtts.internal.Mp3Decoder;
@@ -146,7 +147,7 @@ public final class GttsSynthesizer implements SpeechSynthesizer {
             if (hit.isPresent()) {
                 try {
                     return Mp3Decoder.decode(hit.get(), MAX_FRAMES_PER_CHUNK);
-                } catch (Mp3Decoder.Mp3Exception e) {
+                } catch (BadReplyException e) {
                     LOG.warn("gtts cache: dropping an undecodable entry: {}", e.getMessage());
                     cache.remove(chunk, lang, options.tld(), slow);
                 }
@@ -156,7 +157,7 @@ public final class GttsSynthesizer implements SpeechSynthesizer {
         AudioClip clip;
         try {
             clip = Mp3Decoder.decode(mp3, MAX_FRAMES_PER_CHUNK);
-        } catch (Mp3Decoder.Mp3Exception e) {
+        } catch (BadReplyException e) {
             throw new SynthesisException("the TTS API answered with audio that does not decode as MP3: "
                     + e.getMessage(), e);
         }

@@ -99,6 +99,17 @@ class MaryTtsSynthesizerTest {
     }
 
     @Test
+    void slowSpeechIsLonger() {
+        AudioClip slow = tts.synthesize(HELLO, SynthesisOptions.builder().slow(true).build());
+        assertThat(slow.seconds() / hello.seconds()).isBetween(1.1, 2.0);
+        assertThat(slow.rms()).isGreaterThan(0.05);
+        String ssml = "<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\" xml:lang=\"en-US\">"
+                + HELLO + "</speak>";
+        AudioClip slowSsml = tts.synthesize(ssml, SynthesisOptions.builder().ssml(true).slow(true).build());
+        assertThat(slowSsml.seconds()).isCloseTo(slow.seconds(), org.assertj.core.data.Offset.offset(0.2));
+    }
+
+    @Test
     void invalidSsmlIsAClearError() {
         SynthesisOptions ssml = SynthesisOptions.builder().ssml(true).build();
         assertThatThrownBy(() -> tts.synthesize("<speak>unclosed", ssml))

@@ -94,31 +94,18 @@ public final class BatchExecute {
         return sb.toString();
     }
 
-    /** Raised when a reply does not follow the protocol. */
-    public static final class MalformedReplyException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MalformedReplyException(String message) {
-            super(message);
-        }
-
-        MalformedReplyException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /**
      * The MP3 bytes of a reply: the base64 audio of every {@code jQ1olc} entry, concatenated; an
      * empty array when the reply is well formed but carries no audio (as for an unsupported
      * language).
      *
-     * @throws MalformedReplyException when the reply is not {@code )]}'} followed by
+     * @throws BadReplyException when the reply is not {@code )]}'} followed by
      *                                 length-prefixed JSON arrays (e.g. cut off mid-body)
      */
-    public static byte[] parseAudio(String body) throws MalformedReplyException {
+    public static byte[] parseAudio(String body) throws BadReplyException {
         String b = body.stripLeading();
         if (!b.startsWith(XSSI_PREFIX)) {
-            throw new MalformedReplyException("reply does not start with )]}' but with: " + abbreviate(b));
+            throw new BadReplyException("reply does not start with )]}' but with: " + abbreviate(b));
         }
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         int entries = 0;
@@ -126,32 +113,32 @@ public final class BatchExecute {
             while (it.hasNextValue()) {
                 JsonNode length = it.nextValue();
                 if (!length.isIntegralNumber() || length.asLong() <= 0) {
-                    throw new MalformedReplyException("expected a chunk length, got: " + abbreviate(length.toString()));
+                    throw new BadReplyException("expected a chunk length, got: " + abbreviate(length.toString()));
                 }
                 if (!it.hasNextValue()) {
-                    throw new MalformedReplyException("reply ends after a chunk length of " + length.asLong()
+                    throw new BadReplyException("reply ends after a chunk length of " + length.asLong()
                             + " (truncated?)");
                 }
                 JsonNode chunk = it.nextValue();
                 if (!chunk.isArray()) {
-                    throw new MalformedReplyException("expected a JSON array chunk, got: " + abbreviate(chunk.toString()));
+                    throw new BadReplyException("expected a JSON array chunk, got: " + abbreviate(chunk.toString()));
                 }
                 entries++;
                 collectAudio(chunk, audio);
             }
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new MalformedReplyException("reply is not valid length-prefixed JSON (truncated?): "
+            throw new BadReplyException("reply is not valid length-prefixed JSON (truncated?): "
                     + firstLine(e.getMessage()), e);
         } catch (IOException e) {
-            throw new MalformedReplyException("cannot read reply: " + e.getMessage(), e);
+            throw new BadReplyException("cannot read reply: " + e.getMessage(), e);
         }
         if (entries == 0) {
-            throw new MalformedReplyException("reply holds no JSON chunk after )]}'");
+            throw new BadReplyException("reply holds no JSON chunk after )]}'");
         }
         return audio.toByteArray();
     }
 
-    private static void collectAudio(JsonNode chunk, ByteArrayOutputStream audio) throws MalformedReplyException {
+    private static void collectAudio(JsonNode chunk, ByteArrayOutputStream audio) throws BadReplyException {
         for (Iterator<JsonNode> it = chunk.elements(); it.hasNext();) {
             JsonNode entry = it.next();
             if (!entry.isArray() || entry.size() < 3 || !RPC_ID.equals(entry.path(1).asText())) {
@@ -165,7 +152,7 @@ public final class BatchExecute {
             try {
                 inner = MAPPER.readTree(payload.asText());
             } catch (JsonProcessingException e) {
-                throw new MalformedReplyException("jQ1olc payload is not JSON: " + abbreviate(payload.asText()), e);
+                throw new BadReplyException("jQ1olc payload is not JSON: " + abbreviate(payload.asText()), e);
             }
             if (inner == null || !inner.isArray() || inner.isEmpty() || !inner.get(0).isTextual()) {
                 continue;
@@ -173,7 +160,7 @@ public final class BatchExecute {
             try {
                 audio.writeBytes(Base64.getDecoder().decode(inner.get(0).asText()));
             } catch (IllegalArgumentException e) {
-                throw new MalformedReplyException("jQ1olc audio is not base64: " + e.getMessage(), e);
+                throw new BadReplyException("jQ1olc audio is not base64: " + e.getMessage(), e);
             }
         }
     }

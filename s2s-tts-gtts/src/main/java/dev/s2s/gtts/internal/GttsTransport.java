@@ -116,7 +116,7 @@ public final class GttsTransport implements AutoCloseable {
                                     + "response: unsupported language '" + lang + "'");
                         }
                         return mp3;
-                    } catch (BatchExecute.MalformedReplyException e) {
+                    } catch (BadReplyException e) {
                         lastFailure = premise(200) + " with a malformed reply: " + e.getMessage();
                     }
                 } else if (status == 429 || status >= 500) {

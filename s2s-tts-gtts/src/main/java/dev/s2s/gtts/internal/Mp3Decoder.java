@@ -31,19 +31,6 @@ public final class Mp3Decoder {
     private Mp3Decoder() {
     }
 
-    /** Raised for bytes that are not a decodable MP3 stream. */
-    public static final class Mp3Exception extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Mp3Exception(String message) {
-            super(message);
-        }
-
-        Mp3Exception(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /** Encoder delay and padding from a LAME tag, in samples per channel. */
     record Gapless(boolean infoFrame, int delay, int padding) {
         static final Gapless NONE = new Gapless(false, 0, 0);
@@ -55,10 +42,10 @@ public final class Mp3Decoder {
      * @param mp3       the stream, possibly with an ID3v2 tag and a Xing/Info frame
      * @param maxFrames the most sample frames (per channel) to accept before giving up, a guard
      *                  against absurd input
-     * @throws Mp3Exception when no frame decodes, a frame is corrupt, the rate or channel count
+     * @throws BadReplyException when no frame decodes, a frame is corrupt, the rate or channel count
      *                      changes mid-stream, or the audio is longer than {@code maxFrames}
      */
-    public static AudioClip decode(byte[] mp3, int maxFrames) throws Mp3Exception {
+    public static AudioClip decode(byte[] mp3, int maxFrames) throws BadReplyException {
         Gapless gapless = gapless(mp3);
         Bitstream bitstream = new Bitstream(new ByteArrayInputStream(mp3));
         Decoder decoder = new Decoder();
@@ -80,12 +67,12 @@ public final class Mp3Decoder {
                     rate = out.getSampleFrequency();
                     channels = out.getChannelCount();
                 } else if (rate != out.getSampleFrequency() || channels != out.getChannelCount()) {
-                    throw new Mp3Exception("MP3 changes from " + rate + " Hz/" + channels + " ch to "
+                    throw new BadReplyException("MP3 changes from " + rate + " Hz/" + channels + " ch to "
                             + out.getSampleFrequency() + " Hz/" + out.getChannelCount() + " ch in frame " + frameIndex);
                 }
                 int n = out.getBufferLength();
                 if ((long) length + n > (long) maxFrames * channels) {
-                    throw new Mp3Exception("MP3 decodes to more than " + maxFrames + " sample frames");
+                    throw new BadReplyException("MP3 decodes to more than " + maxFrames + " sample frames");
                 }
                 if (length + n > pcm.length) {
                     pcm = Arrays.copyOf(pcm, Math.max(length + n, (int) Math.min(Integer.MAX_VALUE - 8, pcm.length * 2L)));
@@ -97,7 +84,7 @@ public final class Mp3Decoder {
                 length += n;
             }
         } catch (BitstreamException | DecoderException | ArrayIndexOutOfBoundsException e) {
-            throw new Mp3Exception("corrupt MP3 data at frame " + frameIndex + ": " + e.getMessage(), e);
+            throw new BadReplyException("corrupt MP3 data at frame " + frameIndex + ": " + e.getMessage(), e);
         } finally {
             try {
                 bitstream.close();
@@ -106,7 +93,7 @@ public final class Mp3Decoder {
             }
         }
         if (rate == 0) {
-            throw new Mp3Exception("no MPEG audio frame found in " + mp3.length + " bytes");
+            throw new BadReplyException("no MPEG audio frame found in " + mp3.length + " bytes");
         }
         int total = length / channels;
         int start = DECODER_DELAY + gapless.delay();

@@ -44,14 +44,14 @@ class BatchExecuteTest {
     void malformedRepliesAreRejected() {
         String good = FakeReplies.audioReply(Mp3Fixtures.silence(3));
         assertThatThrownBy(() -> BatchExecute.parseAudio("<html>blocked</html>"))
-                .isInstanceOf(BatchExecute.MalformedReplyException.class).hasMessageContaining(")]}'");
+                .isInstanceOf(BadReplyException.class).hasMessageContaining(")]}'");
         assertThatThrownBy(() -> BatchExecute.parseAudio(good.substring(0, good.length() / 2)))
-                .isInstanceOf(BatchExecute.MalformedReplyException.class).hasMessageContaining("truncated");
+                .isInstanceOf(BadReplyException.class).hasMessageContaining("truncated");
         assertThatThrownBy(() -> BatchExecute.parseAudio(")]}'\n\n"))
-                .isInstanceOf(BatchExecute.MalformedReplyException.class);
+                .isInstanceOf(BadReplyException.class);
         String badBase64 = ")]}'\n\n50\n[[\"wrb.fr\",\"jQ1olc\",\"[\\\"@@@\\\"]\",null,null,null,\"generic\"]]\n";
         assertThatThrownBy(() -> BatchExecute.parseAudio(badBase64))
-                .isInstanceOf(BatchExecute.MalformedReplyException.class).hasMessageContaining("base64");
+                .isInstanceOf(BadReplyException.class).hasMessageContaining("base64");
         assertThat(Base64.getEncoder().encodeToString(new byte[] {1})).isEqualTo("AQ==");
     }
 }
