@@ -25,8 +25,9 @@ import dev.s2s.marytts.MaryTtsSynthesizer;
 /**
  * MaryTTS (cmu-slt-hsmm, in this JVM) in steady state: the score is milliseconds per synthesis;
  * the real-time factor is that divided by the audio length, printed per iteration as
- * {@code RTF wall} (elapsed / audio) and {@code RTF cpu} (process CPU time, all threads, / audio),
- * the figure to compare with the 0.09 CPU-s per audio-s measured before. One thread.
+ * {@code RTF wall} (elapsed / audio), {@code RTF cpu} (process CPU time, all threads including GC
+ * and JIT, / audio) and {@code RTF thread} (CPU time of the calling thread only, / audio), to
+ * compare with the 0.09 CPU-s per audio-s measured before. One thread.
  *
  * <p>{@code rawMaryInterface} is the baseline in the same run: MaryTTS's own
  * {@code LocalMaryInterface.generateAudio} with the bytes read out, without s2s (no float
@@ -50,12 +51,15 @@ public class MaryBench {
             + "Java virtual machine runs entirely offline, without any network access. This paragraph is long "
             + "enough to measure the steady-state real-time factor of the hidden semi-Markov model voice.";
 
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private MaryTtsSynthesizer tts;
     private String input;
     private double audioSeconds;
     private long ops;
     private long cpu0;
     private long wall0;
+    private long threadCpu;
 
     @Setup(Level.Trial)
     public void start() {
@@ -67,6 +71,7 @@ public class MaryBench {
     @Setup(Level.Iteration)
     public void mark() {
         ops = 0;
+        threadCpu = 0;
         cpu0 = processCpuNanos();
         wall0 = System.nanoTime();
     }
@@ -76,8 +81,8 @@ public class MaryBench {
         double audio = ops * audioSeconds;
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
-        System.out.printf(Locale.ROOT, "%n[MaryBench %s] %d calls of %.2f s audio: RTF wall %.3f, RTF cpu %.3f%n",
-                text, ops, audioSeconds, wall / audio, cpu / audio);
+        System.out.printf(Locale.ROOT, "%n[MaryBench %s] %d calls of %.2f s audio: RTF wall %.3f, RTF cpu %.3f, "
+                + "RTF thread %.3f%n", text, ops, audioSeconds, wall / audio, cpu / audio, threadCpu / 1e9 / audio);
     }
 
     @TearDown(Level.Trial)
@@ -88,22 +93,27 @@ public class MaryBench {
     @Benchmark
     public AudioClip synthesize() {
         ops++;
-        return tts.synthesize(input);
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        AudioClip clip = tts.synthesize(input);
+        threadCpu += THREADS.getCurrentThreadCpuTime() - t0;
+        return clip;
     }
 
     @Benchmark
     public long rawMaryInterface() throws Exception {
         ops++;
+        long t0 = THREADS.getCurrentThreadCpuTime();
         marytts.LocalMaryInterface mary = new marytts.LocalMaryInterface();
+        long total = 0;
         try (javax.sound.sampled.AudioInputStream in = mary.generateAudio(input)) {
             byte[] buf = new byte[1 << 16];
-            long total = 0;
             int r;
             while ((r = in.read(buf, 0, buf.length)) >= 0) {
                 total += r;
             }
-            return total;
         }
+        threadCpu += THREADS.getCurrentThreadCpuTime() - t0;
+        return total;
     }
 
     private static long processCpuNanos() {
