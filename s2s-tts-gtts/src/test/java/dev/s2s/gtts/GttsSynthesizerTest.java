@@ -252,13 +252,13 @@ class GttsSynthesizerTest {
 
     @Test
     void readTimeoutIsRetried() {
-        google.then(FakeGoogle.stall(3000));
-        try (GttsSynthesizer tts = tts(b -> b.readTimeout(Duration.ofMillis(400)))) {
+        google.then(FakeGoogle.stall(4000));
+        try (GttsSynthesizer tts = tts(b -> b.readTimeout(Duration.ofMillis(1000)))) {
             assertThat(tts.synthesize("Hello").frames()).isEqualTo(framesFor("Hello"));
         }
         assertThat(waits).hasSize(1);
-        google.then(FakeGoogle.stall(3000), FakeGoogle.stall(3000));
-        try (GttsSynthesizer tts = tts(b -> b.readTimeout(Duration.ofMillis(400)).maxRetries(1))) {
+        google.then(FakeGoogle.stall(4000), FakeGoogle.stall(4000));
+        try (GttsSynthesizer tts = tts(b -> b.readTimeout(Duration.ofMillis(1000)).maxRetries(1))) {
             assertThatThrownBy(() -> tts.synthesize("Hello"))
                     .isInstanceOf(SynthesisException.class)
                     .hasMessageContaining("read timeout");
