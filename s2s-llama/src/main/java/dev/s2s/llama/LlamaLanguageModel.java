@@ -279,7 +279,9 @@ public final class LlamaLanguageModel implements LanguageModel {
                     + contextSize + " (set 'contextSize')");
         }
         String promptJson = parts.size() == 1 && parts.get(0).isTextual() ? parts.get(0).toString() : parts.toString();
-        InferenceParameters ip = parameters(options, promptJson);
+        // with context shifting off, llama.cpp ends a generation that would overflow the context with an error
+        int budget = Math.min(options.maxTokens(), contextSize - promptTokens - 1);
+        InferenceParameters ip = parameters(options, promptJson).setNPredict(Math.max(1, budget));
         generating.lock();
         try {
             int pt = promptTokens;
@@ -315,6 +317,7 @@ public final class LlamaLanguageModel implements LanguageModel {
         long first = 0;
         long last = 0;
         StopReason reason = null;
+        boolean released = false;
         LlamaIterator it;
         try {
             it = model.generate(ip).iterator();
@@ -352,18 +355,24 @@ public final class LlamaLanguageModel implements LanguageModel {
                 }
             }
         } catch (RuntimeException e) {
-            throw wrapNative(e, "generation failed", GenerationException::new);
+            if (e.getMessage() == null || !e.getMessage().contains("context shift is disabled")) {
+                throw wrapNative(e, "generation failed", GenerationException::new);
+            }
+            reason = StopReason.CONTEXT_FULL; // llama.cpp already released the request
+            released = true;
         } finally {
-            if (it.hasNext()) {
+            if (!released && it.hasNext()) {
                 it.cancel(); // stop native work: cancelled, stop string, or the listener threw
             }
         }
-        if (reason == null) {
+        if (reason == null || reason == StopReason.CONTEXT_FULL) {
             String rest = stop.flush();
             if (!rest.isEmpty()) {
                 listener.onToken(-1, rest);
             }
-            if (n >= o.maxTokens()) {
+            if (reason != null) {
+                // CONTEXT_FULL reported by llama.cpp
+            } else if (n >= o.maxTokens()) {
                 reason = StopReason.MAX_TOKENS;
             } else if (promptTokens + n + 1 >= contextSize) {
                 reason = StopReason.CONTEXT_FULL;
