@@ -154,8 +154,11 @@ public final class LlamaLanguageModel implements LanguageModel {
 
             ModelParameters p = new ModelParameters().setModel(settings.model().toAbsolutePath().toString())
                     .setCtxSize(ctx).setThreads(settings.threads()).setThreadsBatch(settings.batchThreads())
-                    .setGpuLayers(settings.gpuLayers()).setSeed(settings.seed()).setParallel(1)
-                    .disableContextShift().disableLog();
+                    .setSeed(settings.seed()).setParallel(1).disableContextShift().disableLog();
+            if (settings.gpuLayers() > 0) {
+                // only when asked: llama.cpp's argument parser warns on stderr about --gpu-layers without a GPU
+                p.setGpuLayers(settings.gpuLayers());
+            }
             if (template) {
                 p.enableJinja();
             }
