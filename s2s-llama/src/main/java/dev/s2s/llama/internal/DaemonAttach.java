@@ -53,9 +53,9 @@ public final class DaemonAttach {
 
     /**
      * Runs {@code load}, during which threads that attach themselves to the JVM become daemons,
-     * and waits for the worker thread it starts.
+     * and waits for the worker thread it starts when {@code started} says there is one.
      */
-    public static synchronized <T> T run(Supplier<T> load) {
+    public static synchronized <T> T run(Supplier<T> load, java.util.function.Predicate<T> started) {
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
             return load.get();
         }
@@ -63,7 +63,7 @@ public final class DaemonAttach {
         MemorySegment original = swap();
         try {
             T result = load.get();
-            if (original != null) {
+            if (original != null && started.test(result)) {
                 awaitNewThread(before);
             }
             return result;
@@ -114,6 +114,7 @@ public final class DaemonAttach {
         }
     }
 
+    @SuppressWarnings("restricted")
     private static void init() throws Throwable {
         Path home = Path.of(System.getProperty("java.home"));
         String lib = System.mapLibraryName("jvm");
