@@ -13,6 +13,7 @@ module dev.s2s.whisper {
 
     exports dev.s2s.whisper;
 
+    provides dev.s2s.api.SpeechRecognizerProvider with dev.s2s.whisper.WhisperRecognizerProvider;
     provides dev.s2s.api.AudioEncoderProvider with dev.s2s.whisper.WhisperEncoderProvider,
             dev.s2s.whisper.WhisperMelProvider;
 }
