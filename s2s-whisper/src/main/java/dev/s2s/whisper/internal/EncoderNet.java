@@ -197,7 +197,7 @@ public final class EncoderNet {
                 int h = task / rowBlocks;
                 int r0 = (task % rowBlocks) * ROW_BLOCK;
                 int rows = Math.min(ROW_BLOCK, nCtx - r0);
-                float[] s = new float[rows * nCtx];
+                float[] s = scores(rows * nCtx);
                 kernels.matmulTransB(q, r0 * n + h * dh, n, kk, h * dh, n, s, 0, nCtx, rows, nCtx, dh);
                 for (int i = 0; i < rows; i++) {
                     int o = i * nCtx;
@@ -206,7 +206,7 @@ public final class EncoderNet {
                     }
                     kernels.softmax(s, o, nCtx);
                 }
-                Ops.roundToHalf(s, 0, s.length);
+                Ops.roundToHalf(s, 0, rows * nCtx);
                 kernels.matmulTransB(s, 0, nCtx, vt, h * dh * nCtx, nCtx, ctx, r0 * n + h * dh, n, rows, dh, nCtx);
             });
             apply(b.o, ctx, q, nCtx, par, true);
@@ -222,6 +222,18 @@ public final class EncoderNet {
         return out;
     }
 
+    private final ThreadLocal<float[]> scratch = new ThreadLocal<>();
+
+    /** A per-thread score buffer of at least {@code n} values (reused across heads and layers). */
+    private float[] scores(int n) {
+        float[] s = scratch.get();
+        if (s == null || s.length < n) {
+            s = new float[ROW_BLOCK * nCtx];
+            scratch.set(s);
+        }
+        return s;
+    }
+
     private static int blocksOf(int rows) {
         return (rows + ROW_BLOCK - 1) / ROW_BLOCK;
     }
@@ -232,9 +244,15 @@ public final class EncoderNet {
      * place), as ggml does before an f16 dot product.
      */
     private void apply(Linear l, float[] x, float[] y, int m, Parallel par, boolean roundInput) {
-        par.forEach(blocksOf(m), blk -> {
-            int r0 = blk * ROW_BLOCK;
-            int rows = Math.min(ROW_BLOCK, m - r0);
+        // few large row chunks: the kernel keeps a block of W in cache while every row of the chunk passes
+        int chunks = Math.min(blocksOf(m), 2 * par.threads());
+        int per = (m + chunks - 1) / chunks;
+        par.forEach(chunks, c -> {
+            int r0 = c * per;
+            int rows = Math.min(per, m - r0);
+            if (rows <= 0) {
+                return;
+            }
             if (roundInput && l.half) {
                 Ops.roundToHalf(x, r0 * l.in, rows * l.in);
             }
