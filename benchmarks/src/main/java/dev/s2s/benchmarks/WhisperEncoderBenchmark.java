@@ -60,6 +60,12 @@ public class WhisperEncoderBenchmark {
     /** GFLOP of one tiny-shaped encoder window (conv stem, 4 blocks with attention over 1500 positions). */
     public static final double ENCODER_GFLOP = 36.94;
 
+    /** Matmuls per {@link #matmulRoofline} op. */
+    public static final int ROOFLINE_REPS = 10;
+
+    /** GFLOP per {@link #matmulRoofline} op: 10 × 2 × 1500 × 1536 × 384. */
+    public static final double ROOFLINE_GFLOP = 17.69;
+
     @Param({"2"})
     public int threads;
 
@@ -142,20 +148,25 @@ public class WhisperEncoderBenchmark {
         return rc;
     }
 
-    /** Kernels.matmulTransB on 1500×384 · (1536×384)ᵀ, rows split over the threads: 1.77 GFLOP. */
+    /**
+     * {@value #ROOFLINE_REPS} × Kernels.matmulTransB on 1500×384 · (1536×384)ᵀ (the encoder's MLP
+     * shape), rows split over the threads: {@value #ROOFLINE_GFLOP} GFLOP per op.
+     */
     @Benchmark
     public float matmulRoofline() throws Exception {
         int m = 1500;
         int chunk = (m + threads - 1) / threads;
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int r0 = t * chunk;
-            int rows = Math.min(chunk, m - r0);
-            fs.add(pool.submit(() -> Kernels.get().matmulTransB(ma, r0 * 384, 384, mb, 0, 384, mc, r0 * 1536, 1536,
-                    rows, 1536, 384)));
-        }
-        for (Future<?> f : fs) {
-            f.get();
+        for (int rep = 0; rep < ROOFLINE_REPS; rep++) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int r0 = t * chunk;
+                int rows = Math.min(chunk, m - r0);
+                fs.add(pool.submit(() -> Kernels.get().matmulTransB(ma, r0 * 384, 384, mb, 0, 384, mc, r0 * 1536, 1536,
+                        rows, 1536, 384)));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
         }
         return mc[17];
     }

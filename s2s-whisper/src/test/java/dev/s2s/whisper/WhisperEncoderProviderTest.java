@@ -65,6 +65,14 @@ class WhisperEncoderProviderTest {
             assertThat(p.frames()).isEqualTo(100);
             assertThat(p.framesPerSecond()).isEqualTo(50.0);
             assertThat(p.get(3, 7)).isEqualTo(0.5f * (m.get(6, 7) + m.get(7, 7)));
+            // stereo input is averaged to mono first: two identical channels give the mono result
+            float[] mono = hello.samples();
+            float[] stereo = new float[2 * mono.length];
+            for (int i = 0; i < mono.length; i++) {
+                stereo[2 * i] = mono[i];
+                stereo[2 * i + 1] = mono[i];
+            }
+            assertThat(mel.encode(new AudioClip(stereo, 16000, 2))).isEqualTo(m);
         }
         // a weightless model has the filter bank, so the front end works; the encoder needs weights
         ProviderConfig weightless = ProviderConfig.of(Map.of("model", TestData.model("for-tests-ggml-tiny.en.bin").toString()));
