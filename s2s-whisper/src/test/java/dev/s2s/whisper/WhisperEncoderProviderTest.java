@@ -53,6 +53,27 @@ class WhisperEncoderProviderTest {
     }
 
     @Test
+    void concurrentEncodesEqualSequentialOnes() throws Exception {
+        AudioClip hello = Wav.read(TestData.model("hello-world-2s-16k.wav"));
+        AudioClip jfk = Wav.read(TestData.model("jfk.wav"));
+        try (AudioEncoder enc = S2s.audioEncoder("whisper-encoder", micro(Map.of("threads", 2)))) {
+            EmbeddingSequence a = enc.encode(hello);
+            EmbeddingSequence b = enc.encode(jfk);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                var fa = pool.submit(() -> enc.encode(hello));
+                var fb = pool.submit(() -> enc.encode(jfk));
+                var fc = pool.submit(() -> enc.encode(hello));
+                assertThat(fa.get()).isEqualTo(a);
+                assertThat(fb.get()).isEqualTo(b);
+                assertThat(fc.get()).isEqualTo(a);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void melFrontEndRatesAndPairAveraging() {
         AudioClip hello = Wav.read(TestData.model("hello-world-2s-16k.wav"));
         try (AudioEncoder mel = S2s.audioEncoder("whisper-mel", micro(Map.of()));

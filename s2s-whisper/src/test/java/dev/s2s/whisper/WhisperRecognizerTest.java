@@ -27,6 +27,10 @@ import dev.s2s.api.RecognitionOptions;
 import dev.s2s.api.S2s;
 import dev.s2s.api.SpeechRecognizer;
 import dev.s2s.api.Transcript;
+import dev.s2s.formats.GgmlModel;
+import dev.s2s.formats.GgmlTensor;
+import dev.s2s.formats.GgmlType;
+import dev.s2s.formats.GgmlWriter;
 import dev.s2s.testkit.TestData;
 
 /** The whisper-jni recognizer. Native calls run with 1 thread; each full() takes about 1 s here. */
@@ -137,6 +141,25 @@ class WhisperRecognizerTest {
         // the Java encoder still reads it
         try (WhisperEncoder enc = WhisperEncoder.open(f32, 1, false)) {
             assertThat(enc.dim()).isEqualTo(64);
+        }
+        // ftype 1 but f32 conv kernels: also an im2col abort in whisper.cpp, refused
+        Path f32Conv = tmp.resolve("f32conv.bin");
+        try (GgmlModel src = GgmlModel.open(TestData.fixture("whisper/whisper-micro-random-f16.bin"))) {
+            List<byte[]> vocab = new ArrayList<>();
+            for (int i = 0; i < src.vocabSize(); i++) {
+                vocab.add(src.token(i));
+            }
+            try (GgmlWriter w = GgmlWriter.create(f32Conv, src.hparams(), src.melFilters(), vocab)) {
+                for (GgmlTensor t : src.tensors()) {
+                    boolean conv = t.name().startsWith("encoder.conv") && t.name().endsWith(".weight");
+                    w.tensor(t.name(), conv ? GgmlType.F32 : t.type(), src.floats(t), t.ne());
+                }
+            }
+        }
+        assertThatThrownBy(() -> WhisperRecognizer.open(f32Conv, s)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("conv kernels are f16");
+        try (WhisperEncoder enc = WhisperEncoder.open(f32Conv, 1, false)) {
+            assertThat(enc.encode(AudioClip.mono(new float[16000], 16000)).frames()).isEqualTo(50);
         }
         assertThatThrownBy(() -> WhisperRecognizer.open(TestData.model("stories260K.gguf"), s))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("GGUF");
