@@ -23,6 +23,7 @@ import dev.s2s.api.SpeechRecognizer;
 import dev.s2s.api.Transcript;
 import dev.s2s.formats.GgmlHParams;
 import dev.s2s.whisper.internal.LogMel;
+import dev.s2s.whisper.internal.NativeDecoder;
 import dev.s2s.whisper.internal.NativeModelCheck;
 import dev.s2s.whisper.internal.NativeWhisper;
 import io.github.givimad.whisperjni.WhisperContext;
@@ -54,11 +55,14 @@ import io.github.givimad.whisperjni.WhisperState;
  * language is detected first with whisper.cpp's own {@code whisper_lang_auto_detect_with_state},
  * called through JNA on a second, JNA-owned context of the same bundled library, and the detected
  * code is then used for decoding and reported in the {@link Transcript}. English-only models
- * report {@code "en"}. Token probabilities are <em>not</em> reported (segments carry
- * {@code NaN}): {@code whisper_full_get_token_p} needs the native state of the decoding call,
- * which whisper-jni hides behind a private integer handle, and running the decoder through JNA
- * instead would mean passing the ~200-byte {@code whisper_full_params} struct by value, whose
- * layout cannot be checked at run time; a mismatch would corrupt memory.
+ * report {@code "en"}. whisper-jni cannot report token probabilities ({@code whisper_full_get_token_p}
+ * needs the native state of the decoding call, which whisper-jni hides behind a private integer
+ * handle), so by default segments carry {@code NaN}. With {@link Settings#tokenProbabilities()}
+ * the call decodes through JNA instead ({@code whisper_full_with_state} on the JNA-owned context,
+ * see {@code NativeDecoder}): the 264-byte {@code whisper_full_params} is passed by value only
+ * after its layout was verified against the loaded library's own defaults and allocation size;
+ * segments then carry the mean probability of their text tokens and the language comes from
+ * {@code whisper_full_lang_id_from_state}.
  *
  * <p>Thread-safe. {@link #close()} waits for running calls and frees the native memory.
  */
@@ -77,7 +81,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     private final WhisperContext context;
     private final ConcurrentLinkedDeque<WhisperState> fresh = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<WhisperState> used = new ConcurrentLinkedDeque<>();
-    private Pointer detectCtx;
+    private Pointer jnaCtx;
     private volatile boolean closed;
 
     /**
@@ -88,8 +92,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
      * @param spareStates    fresh native states kept ready for parallel calls (0 to 16)
      * @param bestOf         candidates sampled per temperature-fallback step with greedy decoding
      * @param detectLanguage detect the language through JNA when none is given (multilingual models)
+     * @param tokenProbabilities decode through JNA ({@code whisper_full_with_state} on a JNA-owned
+     *                       context) so that segments carry their mean token probability; used only
+     *                       when the library's struct layout is verified, else whisper-jni decodes
      */
-    public record Settings(int threads, String language, int spareStates, int bestOf, boolean detectLanguage) {
+    public record Settings(int threads, String language, int spareStates, int bestOf, boolean detectLanguage,
+            boolean tokenProbabilities) {
 
         /** Validates. */
         public Settings {
@@ -104,9 +112,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             }
         }
 
-        /** One native thread per two cores (at most 4), auto language, 1 spare state, best-of 1, detection on. */
+        /**
+         * One native thread per two cores (at most 4), auto language, 1 spare state, best-of 1,
+         * detection on, whisper-jni decoding (no token probabilities).
+         */
         public static Settings defaults() {
-            return new Settings(defaultThreads(), null, 1, 1, true);
+            return new Settings(defaultThreads(), null, 1, 1, true, false);
         }
 
         /** Half the available processors, between 1 and 4. */
@@ -211,6 +222,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             pcm = java.util.Arrays.copyOf(pcm, MIN_SAMPLES);
         }
         int threads = opt.threads() > 0 ? opt.threads() : settings.threads();
+        if (settings.tokenProbabilities()) {
+            if (NativeDecoder.layoutVerified()) {
+                return transcribeJna(pcm, n, opt, threads);
+            }
+            LOG.warn("token probabilities unavailable (whisper_full_params layout not verified); decoding with whisper-jni");
+        }
         String language = language(opt, pcm, threads);
         WhisperFullParams p = params(opt, language, threads);
 
@@ -253,6 +270,50 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             maintain();
         }
         return new Transcript(text.toString().strip(), language, segments);
+    }
+
+    /** Decodes through JNA on the JNA-owned context: segments with probabilities, language from the state. */
+    private Transcript transcribeJna(float[] pcm, int n, RecognitionOptions opt, int threads) {
+        String lang = opt.language() != null ? opt.language() : settings.language();
+        if (lang == null || lang.isBlank() || lang.equalsIgnoreCase("auto")) {
+            lang = hparams.multilingual() ? null : "en";
+        }
+        NativeDecoder.Request req = new NativeDecoder.Request(threads, lang, opt.translate(), opt.initialPrompt(),
+                opt.noTimestamps(), opt.singleSegment(), opt.temperature(), opt.temperatureIncrement(), settings.bestOf(),
+                opt.beamSize());
+        Pointer ctx = jnaContext();
+        NativeDecoder.Result res;
+        MAPS.readLock().lock();
+        try {
+            ensureOpen();
+            res = NativeDecoder.decode(ctx, pcm, req);
+        } catch (IllegalStateException e) {
+            throw new RecognitionException(e.getMessage(), e);
+        } finally {
+            MAPS.readLock().unlock();
+        }
+        double audioEnd = n / (double) LogMel.SAMPLE_RATE;
+        List<Segment> segments = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (NativeDecoder.Seg s : res.segments()) {
+            Duration start = centis(s.t0(), audioEnd);
+            Duration end = centis(s.t1(), audioEnd);
+            segments.add(new Segment(s.text(), start, end.compareTo(start) < 0 ? start : end, s.probability()));
+            text.append(s.text());
+        }
+        return new Transcript(text.toString().strip(), res.language(), segments);
+    }
+
+    /** The JNA-owned context (created on first use). */
+    private synchronized Pointer jnaContext() {
+        ensureOpen();
+        if (jnaCtx == null) {
+            jnaCtx = NativeWhisper.api().whisper_init_from_file_no_state(model.toAbsolutePath().toString());
+            if (jnaCtx == null) {
+                throw new RecognitionException("whisper.cpp could not load " + model + " through JNA");
+            }
+        }
+        return jnaCtx;
     }
 
     /** Whisper timestamps are in 10 ms units; nonsense values (negative, past the end) are clamped. */
@@ -302,19 +363,8 @@ public final class WhisperRecognizer implements SpeechRecognizer {
 
     /** whisper.cpp's language detection through JNA on a JNA-owned context (created on first use). */
     private String detect(float[] pcm, int threads) {
-        NativeWhisper.Api api;
-        Pointer ctx;
-        synchronized (this) {
-            ensureOpen();
-            api = NativeWhisper.api();
-            if (detectCtx == null) {
-                detectCtx = api.whisper_init_from_file_no_state(model.toAbsolutePath().toString());
-                if (detectCtx == null) {
-                    throw new RecognitionException("whisper.cpp could not load " + model + " for language detection");
-                }
-            }
-            ctx = detectCtx;
-        }
+        NativeWhisper.Api api = NativeWhisper.api();
+        Pointer ctx = jnaContext();
         MAPS.readLock().lock();
         try {
             ensureOpen();
@@ -381,9 +431,9 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             }
             context.close();
             synchronized (this) {
-                if (detectCtx != null) {
-                    NativeWhisper.api().whisper_free(detectCtx);
-                    detectCtx = null;
+                if (jnaCtx != null) {
+                    NativeWhisper.api().whisper_free(jnaCtx);
+                    jnaCtx = null;
                 }
             }
         } finally {

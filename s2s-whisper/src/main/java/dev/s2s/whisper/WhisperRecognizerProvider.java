@@ -18,7 +18,10 @@ import dev.s2s.api.SpeechRecognizerProvider;
  * <li>{@code detectLanguage} (default {@code true}): detect the language through JNA when none
  * is given;</li>
  * <li>{@code spareStates} (default 1): fresh native states kept ready for parallel calls;</li>
- * <li>{@code bestOf} (default 1): candidates per temperature-fallback step in greedy mode.</li>
+ * <li>{@code bestOf} (default 1): candidates per temperature-fallback step in greedy mode;</li>
+ * <li>{@code tokenProbabilities} (default {@code false}): decode through JNA so that segments
+ * carry their mean token probability (only when the native struct layout is verified; otherwise
+ * whisper-jni decodes and probabilities are {@code NaN}).</li>
  * </ul>
  * Per-call settings (language, translate, initial prompt, beam size, temperature and fallback
  * step, no-timestamps, single segment, threads) come from {@link dev.s2s.api.RecognitionOptions}.
@@ -47,7 +50,8 @@ public final class WhisperRecognizerProvider implements SpeechRecognizerProvider
         try {
             s = new WhisperRecognizer.Settings(config.integer("threads", d.threads()), config.string("language"),
                     config.integer("spareStates", d.spareStates()), config.integer("bestOf", d.bestOf()),
-                    config.bool("detectLanguage", d.detectLanguage()));
+                    config.bool("detectLanguage", d.detectLanguage()),
+                    config.bool("tokenProbabilities", d.tokenProbabilities()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("whisper: " + e.getMessage(), e);
         }

@@ -60,7 +60,7 @@ class WhisperRecognizerTest {
     @Test
     void weightlessMultilingualModelDetectsALanguageThroughJna() {
         try (WhisperRecognizer r = WhisperRecognizer.open(TestData.model("for-tests-ggml-tiny.bin"),
-                new WhisperRecognizer.Settings(1, null, 0, 1, true))) {
+                new WhisperRecognizer.Settings(1, null, 0, 1, true, false))) {
             assertThat(r.multilingual()).isTrue();
             Transcript t = r.transcribe(jfk(), ONE_THREAD);
             assertThat(t.segments()).isEmpty();
@@ -73,7 +73,7 @@ class WhisperRecognizerTest {
     void randomModelIsDeterministicAcrossRepeatedAndConcurrentCalls() throws Exception {
         Path model = TestData.fixture("whisper/whisper-micro-random-f16.bin");
         AudioClip audio = Wav.read(TestData.model("hello-world-2s-16k.wav"));
-        try (WhisperRecognizer r = WhisperRecognizer.open(model, new WhisperRecognizer.Settings(1, null, 2, 1, true))) {
+        try (WhisperRecognizer r = WhisperRecognizer.open(model, new WhisperRecognizer.Settings(1, null, 2, 1, true, false))) {
             Transcript first = r.transcribe(audio, ONE_THREAD);
             assertThat(first.text()).isNotBlank();
             assertThat(first.segments()).isNotEmpty();
@@ -103,9 +103,29 @@ class WhisperRecognizerTest {
     }
 
     @Test
+    void tokenProbabilitiesThroughJnaWithAVerifiedStructLayout() {
+        Path model = TestData.fixture("whisper/whisper-micro-random-f16.bin");
+        AudioClip audio = Wav.read(TestData.model("hello-world-2s-16k.wav"));
+        ProviderConfig cfg = ProviderConfig.of(Map.of("model", model.toString(), "threads", 1, "tokenProbabilities", true));
+        try (SpeechRecognizer r = S2s.recognizer("whisper", cfg)) {
+            assertThat(dev.s2s.whisper.internal.NativeDecoder.layoutVerified()).as("whisper_full_params layout check").isTrue();
+            Transcript a = r.transcribe(audio, ONE_THREAD);
+            Transcript b = r.transcribe(audio, ONE_THREAD);
+            assertThat(a.text()).isNotBlank().isEqualTo(b.text());
+            assertThat(a.language()).isEqualTo("en");
+            assertThat(a.segments()).isNotEmpty();
+            for (var s : a.segments()) {
+                assertThat(s.probability()).isBetween(0.0, 1.0);
+                assertThat(s.end()).isGreaterThanOrEqualTo(s.start());
+            }
+            assertThat(a.segments()).isEqualTo(b.segments());
+        }
+    }
+
+    @Test
     void shortAudioIsPaddedAndEmptyAudioRefused() {
         try (WhisperRecognizer r = WhisperRecognizer.open(TestData.model("for-tests-ggml-tiny.en.bin"),
-                new WhisperRecognizer.Settings(1, "en", 0, 1, false))) {
+                new WhisperRecognizer.Settings(1, "en", 0, 1, false, false))) {
             // 100 samples: whisper.cpp alone would read past the buffer; padded to 1.05 s it runs
             Transcript t = r.transcribe(AudioClip.mono(new float[100], 16000), ONE_THREAD);
             assertThat(t.segments()).isEmpty();
@@ -116,7 +136,7 @@ class WhisperRecognizerTest {
 
     @Test
     void badModelFilesAreRefusedBeforeNativeCode() throws IOException {
-        WhisperRecognizer.Settings s = new WhisperRecognizer.Settings(1, null, 0, 1, false);
+        WhisperRecognizer.Settings s = new WhisperRecognizer.Settings(1, null, 0, 1, false, false);
         for (String vad : List.of("for-tests-silero-v5.1.2-ggml.bin", "for-tests-silero-v6.2.0-ggml.bin")) {
             assertThatThrownBy(() -> WhisperRecognizer.open(TestData.model(vad), s))
                     .isInstanceOf(ModelFormatException.class).hasMessageContaining("Silero VAD");

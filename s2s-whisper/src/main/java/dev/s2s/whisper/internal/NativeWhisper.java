@@ -8,6 +8,7 @@ import java.util.List;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 
 /**
  * Direct access, through JNA, to the C API of the {@code libwhisper.so.1} that whisper-jni 1.7.1
@@ -54,9 +55,67 @@ public final class NativeWhisper {
 
         /** {@code int whisper_is_multilingual(whisper_context *)}. */
         int whisper_is_multilingual(Pointer ctx);
+
+        /** {@code whisper_full_params * whisper_full_default_params_by_ref(enum strategy)} (heap, library layout). */
+        Pointer whisper_full_default_params_by_ref(int strategy);
+
+        /** {@code void whisper_free_params(whisper_full_params *)}. */
+        void whisper_free_params(Pointer params);
+
+        /** {@code int whisper_full_with_state(ctx, state, struct whisper_full_params, const float *, int)}. */
+        int whisper_full_with_state(Pointer ctx, Pointer state, FullParams params, float[] samples, int n);
+
+        /** {@code int whisper_full_n_segments_from_state(state)}. */
+        int whisper_full_n_segments_from_state(Pointer state);
+
+        /** {@code int64_t whisper_full_get_segment_t0_from_state(state, i)}. */
+        long whisper_full_get_segment_t0_from_state(Pointer state, int segment);
+
+        /** {@code int64_t whisper_full_get_segment_t1_from_state(state, i)}. */
+        long whisper_full_get_segment_t1_from_state(Pointer state, int segment);
+
+        /** {@code const char * whisper_full_get_segment_text_from_state(state, i)} (UTF-8). */
+        Pointer whisper_full_get_segment_text_from_state(Pointer state, int segment);
+
+        /** {@code int whisper_full_n_tokens_from_state(state, i)}. */
+        int whisper_full_n_tokens_from_state(Pointer state, int segment);
+
+        /** {@code whisper_token whisper_full_get_token_id_from_state(state, i, j)}. */
+        int whisper_full_get_token_id_from_state(Pointer state, int segment, int token);
+
+        /** {@code float whisper_full_get_token_p_from_state(state, i, j)}. */
+        float whisper_full_get_token_p_from_state(Pointer state, int segment, int token);
+
+        /** {@code int whisper_full_lang_id_from_state(state)}. */
+        int whisper_full_lang_id_from_state(Pointer state);
+
+        /** {@code whisper_token whisper_token_eot(ctx)}: ids from here on are special tokens. */
+        int whisper_token_eot(Pointer ctx);
     }
 
+    /** glibc's {@code malloc_usable_size}, to bound the size of a struct the library allocated. */
+    public interface LibC extends Library {
+        /** {@code size_t malloc_usable_size(void *)}. */
+        long malloc_usable_size(Pointer p);
+    }
+
+    /**
+     * {@code struct whisper_full_params} passed by value as an opaque block of 33 eight-byte words
+     * (264 bytes, 8-byte aligned). Larger than 16 bytes, so the x86-64 SysV ABI passes it in memory
+     * and only its size and alignment matter; its bytes are copied from the library's own
+     * defaults ({@link Api#whisper_full_default_params_by_ref}) and patched at checked offsets.
+     */
+    @Structure.FieldOrder("w")
+    public static class FullParams extends Structure implements Structure.ByValue {
+        /** The raw words. */
+        public long[] w = new long[FULL_PARAMS_BYTES / 8];
+    }
+
+    /** {@code sizeof(struct whisper_full_params)} in whisper.cpp 1.7.1 on x86-64 (verified at run time). */
+    public static final int FULL_PARAMS_BYTES = 264;
+
     private static volatile Api api;
+    private static volatile LibC libc;
 
     private NativeWhisper() {
     }
@@ -79,6 +138,16 @@ public final class NativeWhisper {
             }
         }
         return a;
+    }
+
+    /** glibc, for {@code malloc_usable_size}. */
+    public static LibC libc() {
+        LibC c = libc;
+        if (c == null) {
+            c = Native.load("c", LibC.class);
+            libc = c;
+        }
+        return c;
     }
 
     /** The path of the {@code libwhisper.so.1} mapped into this process. */
