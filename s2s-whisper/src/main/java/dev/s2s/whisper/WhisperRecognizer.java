@@ -36,7 +36,7 @@ import io.github.givimad.whisperjni.WhisperState;
 /**
  * Speech recognition with whisper.cpp 1.7.1 through whisper-jni, with ggml {@code .bin} models.
  *
- * <p><b>Safety.</b> The model is validated in Java ({@link NativeModelCheck}) before whisper.cpp
+ * <p><b>Safety.</b> The model is validated in Java ({@code NativeModelCheck}) before whisper.cpp
  * sees it, so wrong or truncated files, Silero VAD files and all-f32 models raise
  * {@link ModelFormatException} instead of aborting the JVM. Empty audio is refused; clips under
  * 1.05 s are padded with silence (whisper.cpp reads past short buffers and skips inputs under
@@ -241,8 +241,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
                 MAPS.writeLock().unlock();
             }
         }
-        List<Segment> segments = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
+        List<NativeDecoder.Seg> segs = new ArrayList<>();
         MAPS.readLock().lock();
         try {
             ensureOpen();
@@ -251,23 +250,29 @@ public final class WhisperRecognizer implements SpeechRecognizer {
                 throw new RecognitionException("whisper.cpp failed with code " + rc);
             }
             int count = jni.fullNSegmentsFromState(state);
-            double audioEnd = n / (double) LogMel.SAMPLE_RATE;
             for (int i = 0; i < count; i++) {
                 String s = jni.fullGetSegmentTextFromState(state, i);
-                long t0 = jni.fullGetSegmentTimestamp0FromState(state, i);
-                long t1 = jni.fullGetSegmentTimestamp1FromState(state, i);
-                Duration start = centis(t0, audioEnd);
-                Duration end = centis(t1, audioEnd);
-                if (end.compareTo(start) < 0) {
-                    end = start;
-                }
-                segments.add(new Segment(s == null ? "" : s, start, end));
-                text.append(s == null ? "" : s);
+                segs.add(new NativeDecoder.Seg(s == null ? "" : s, jni.fullGetSegmentTimestamp0FromState(state, i),
+                        jni.fullGetSegmentTimestamp1FromState(state, i), Double.NaN));
             }
         } finally {
             MAPS.readLock().unlock();
             used.add(state);
             maintain();
+        }
+        return transcript(segs, n, language);
+    }
+
+    /** Builds the transcript; whisper timestamps (10 ms units) are clamped to [0, audio end]. */
+    private static Transcript transcript(List<NativeDecoder.Seg> segs, int samples, String language) {
+        double audioEnd = samples / (double) LogMel.SAMPLE_RATE;
+        List<Segment> segments = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (NativeDecoder.Seg s : segs) {
+            Duration start = centis(s.t0(), audioEnd);
+            Duration end = centis(s.t1(), audioEnd);
+            segments.add(new Segment(s.text(), start, end.compareTo(start) < 0 ? start : end, s.probability()));
+            text.append(s.text());
         }
         return new Transcript(text.toString().strip(), language, segments);
     }
@@ -292,16 +297,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         } finally {
             MAPS.readLock().unlock();
         }
-        double audioEnd = n / (double) LogMel.SAMPLE_RATE;
-        List<Segment> segments = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        for (NativeDecoder.Seg s : res.segments()) {
-            Duration start = centis(s.t0(), audioEnd);
-            Duration end = centis(s.t1(), audioEnd);
-            segments.add(new Segment(s.text(), start, end.compareTo(start) < 0 ? start : end, s.probability()));
-            text.append(s.text());
-        }
-        return new Transcript(text.toString().strip(), res.language(), segments);
+        return transcript(res.segments(), n, res.language());
     }
 
     /** The JNA-owned context (created on first use). */
