@@ -229,7 +229,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             LOG.warn("token probabilities unavailable (whisper_full_params layout not verified); decoding with whisper-jni");
         }
         String language = language(opt, pcm, threads);
-        WhisperFullParams p = params(opt, language, threads);
+        WhisperFullParams p = params(opt, language, threads, settings.bestOf());
 
         WhisperState state = fresh.poll();
         if (state == null) {
@@ -388,7 +388,15 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         }
     }
 
-    private WhisperFullParams params(RecognitionOptions opt, String language, int threads) {
+    /**
+     * whisper-jni parameters with every field set explicitly: greedy unless a beam is asked for
+     * (whisper-jni's no-argument constructor is beam search), a positive thread count (0 would mean
+     * whisper.cpp's own default), no context carried over, nothing printed.
+     */
+    static WhisperFullParams params(RecognitionOptions opt, String language, int threads, int bestOf) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         boolean beam = opt.beamSize() > 1;
         WhisperFullParams p = new WhisperFullParams(beam ? WhisperSamplingStrategy.BEAN_SEARCH : WhisperSamplingStrategy.GREEDY);
         p.nThreads = threads;
@@ -405,7 +413,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         p.printTimestamps = false;
         p.temperature = opt.temperature();
         p.temperatureInc = opt.temperatureIncrement();
-        p.greedyBestOf = settings.bestOf();
+        p.greedyBestOf = bestOf;
         p.beamSearchBeamSize = Math.max(2, opt.beamSize());
         return p;
     }

@@ -224,6 +224,30 @@ class WhisperRecognizerTest {
     }
 
     @Test
+    void decodingParametersAreExplicit() throws ReflectiveOperationException {
+        java.lang.reflect.Field strategy = io.github.givimad.whisperjni.WhisperFullParams.class.getDeclaredField("strategy");
+        strategy.setAccessible(true);
+        var greedy = WhisperRecognizer.params(RecognitionOptions.defaults(), "en", 1, 1);
+        assertThat(strategy.getInt(greedy)).isEqualTo(io.github.givimad.whisperjni.WhisperSamplingStrategy.GREEDY.ordinal());
+        assertThat(greedy.nThreads).isEqualTo(1);
+        assertThat(greedy.noContext).isTrue();
+        assertThat(greedy.printProgress || greedy.printRealtime || greedy.printTimestamps || greedy.printSpecial).isFalse();
+        assertThat(greedy.language).isEqualTo("en");
+        assertThat(greedy.temperatureInc).isEqualTo(0.2f);
+        var beam = WhisperRecognizer.params(RecognitionOptions.builder().beamSize(4).translate(true).initialPrompt("hi")
+                .noTimestamps(true).singleSegment(true).temperature(0.1f).build(), null, 3, 2);
+        assertThat(strategy.getInt(beam)).isEqualTo(io.github.givimad.whisperjni.WhisperSamplingStrategy.BEAN_SEARCH.ordinal());
+        assertThat(beam.beamSearchBeamSize).isEqualTo(4);
+        assertThat(beam.nThreads).isEqualTo(3);
+        assertThat(beam.translate && beam.noTimestamps && beam.singleSegment).isTrue();
+        assertThat(beam.initialPrompt).isEqualTo("hi");
+        assertThat(beam.temperature).isEqualTo(0.1f);
+        assertThatThrownBy(() -> WhisperRecognizer.params(RecognitionOptions.defaults(), "en", 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(WhisperRecognizer.Settings.defaults().threads()).isBetween(1, 4);
+    }
+
+    @Test
     void werIsComputedCorrectly() {
         assertThat(wer("a b c d", "a b c d")).isZero();
         assertThat(wer("a b c d", "a x c")).isEqualTo(0.5);
