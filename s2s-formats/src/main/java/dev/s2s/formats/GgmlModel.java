@@ -97,6 +97,10 @@ public final class GgmlModel implements AutoCloseable {
                     + hparams.nVocab() + "]");
         }
         pos += 4;
+        if (4L * nTokens > size - pos) {
+            throw file.fail(pos - 4, "vocabulary of " + nTokens + " tokens cannot fit in the remaining "
+                    + (size - pos) + " bytes: the file is truncated");
+        }
         tokenOffsets = new long[nTokens];
         tokenLengths = new int[nTokens];
         for (int i = 0; i < nTokens; i++) {
