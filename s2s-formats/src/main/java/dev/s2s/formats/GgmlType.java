@@ -109,6 +109,11 @@ public enum GgmlType {
         return typeSize;
     }
 
+    /** True for {@link #F32} and {@link #F16}, the element types of whisper.cpp's float tensors. */
+    public boolean isFloat() {
+        return this == F32 || this == F16;
+    }
+
     /** True when {@link Dequantizer} can widen this type to float. */
     public boolean dequantizable() {
         return switch (this) {
