@@ -31,6 +31,7 @@ import dev.s2s.api.TokenListener;
 import dev.s2s.api.TokenMatrix;
 import dev.s2s.api.UnsupportedPromptException;
 import dev.s2s.formats.GgufFile;
+import dev.s2s.llama.internal.DirectGbnf;
 import dev.s2s.llama.internal.DirectStops;
 import dev.s2s.llama.internal.DirectUtf8;
 import dev.s2s.llama.internal.LlamaCpp;
@@ -359,6 +360,9 @@ public final class LlamaDirectModel implements LanguageModel {
                     + "C++-only in llama.cpp b" + LlamaCpp.BUILD_NUMBER + " (convert the schema to GBNF first)");
         }
         validateShape(prompt);
+        if (options.grammar() != null) {
+            DirectGbnf.check(options.grammar(), "root");
+        }
         lock.lock();
         try {
             ensureOpen();

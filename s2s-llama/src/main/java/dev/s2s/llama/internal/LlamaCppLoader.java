@@ -166,7 +166,7 @@ public final class LlamaCppLoader {
     }
 
     /** Linux: the path of {@code file} if some mapping of this process comes from it. */
-    static Optional<Path> mappedInProcess(String file) {
+    public static Optional<Path> mappedInProcess(String file) {
         Path maps = Path.of("/proc/self/maps");
         if (!Files.isReadable(maps)) {
             return Optional.empty();
