@@ -32,10 +32,10 @@ import dev.s2s.api.TokenMatrix;
 import dev.s2s.api.UnsupportedPromptException;
 import dev.s2s.formats.GgufFile;
 import dev.s2s.llama.internal.DirectGbnf;
-import dev.s2s.llama.internal.DirectStops;
 import dev.s2s.llama.internal.DirectUtf8;
 import dev.s2s.llama.internal.LlamaCpp;
 import dev.s2s.llama.internal.LlamaCppLoader;
+import dev.s2s.llama.internal.StopMatcher;
 
 /**
  * A {@link LanguageModel} that drives llama.cpp's C API directly through JNA (provider
@@ -549,7 +549,7 @@ public final class LlamaDirectModel implements LanguageModel {
         Pointer sampler = sampler(o, p);
         try {
             DirectUtf8 text = new DirectUtf8();
-            DirectStops stops = new DirectStops(o.stop());
+            StopMatcher stops = new StopMatcher(o.stop());
             int[] out = new int[Math.min(o.maxTokens(), nCtx)];
             int count = 0;
             long first = 0;
@@ -572,7 +572,7 @@ public final class LlamaDirectModel implements LanguageModel {
                 }
                 out[count++] = token;
                 buf = piece(token, buf, text);
-                listener.onToken(token, stops.accept(text.flush()));
+                listener.onToken(token, stops.feed(text.flush()));
                 if (stops.stopped()) {
                     reason = StopReason.STOP_STRING;
                     break;
@@ -587,7 +587,10 @@ public final class LlamaDirectModel implements LanguageModel {
                 }
                 decodeToken(token);
             }
-            String rest = stops.finish(text.flushAll());
+            String rest = stops.feed(text.flushAll());
+            if (!stops.stopped()) {
+                rest += stops.flush();
+            }
             if (!rest.isEmpty()) {
                 listener.onToken(-1, rest);
             }
