@@ -22,10 +22,28 @@ import dev.s2s.llama.internal.LlamaCppLoader;
 import dev.s2s.testkit.TestData;
 
 /**
- * llama-direct against java-llama.cpp itself, in one JVM over one copy of {@code libjllama}:
+ * llama-direct against the "llama" provider and against java-llama.cpp itself, in one JVM over one copy of {@code libjllama}:
  * greedy, 100 tokens from "Once upon a time" on stories260K, piece for piece.
  */
 class DirectVsJavaLlamaTest {
+
+    @Test
+    void greedyOutputEqualsTheLlamaProviderTokenForToken() {
+        Path stories = TestData.model("stories260K.gguf");
+        LlamaSettings s = LlamaSettings.builder(stories).threads(1).batchThreads(1).contextSize(512).build();
+        GenerationOptions greedy = GenerationOptions.builder().maxTokens(100).temperature(0).build();
+        Generation direct;
+        try (LlamaDirectModel m = LlamaDirectModel.open(s)) {
+            direct = m.generate(Prompt.text("Once upon a time"), greedy);
+        }
+        Generation llama;
+        try (LlamaLanguageModel m = LlamaLanguageModel.open(s)) {
+            llama = m.generate(Prompt.text("Once upon a time"), greedy);
+        }
+        assertThat(direct.tokens()).hasSize(100).containsExactly(llama.tokens());
+        assertThat(direct.text()).isEqualTo(llama.text());
+        assertThat(direct.stopReason()).isEqualTo(llama.stopReason());
+    }
 
     @Test
     void greedyOutputEqualsJavaLlamaCppTokenForToken() {
