@@ -99,6 +99,11 @@ public final class LlamaDirectModel implements LanguageModel {
     private boolean freed;
 
     // what sits in the KV cache of sequence 0, position by position
+    // per-token caches of llama_token_to_piece and llama_vocab_is_eog (0 unknown, 1 yes, 2 no):
+    // two fewer native calls per generated token
+    private final byte[][] pieces;
+    private final byte[] eog;
+
     private final int[] cacheToken;
     private final EmbeddingSequence[] cacheEmb;
     private final int[] cacheRow;
@@ -172,6 +177,8 @@ public final class LlamaDirectModel implements LanguageModel {
             kinds = chatTemplate == null
                     ? EnumSet.of(Prompt.Kind.TEXT, Prompt.Kind.TOKENS, Prompt.Kind.EMBEDDINGS, Prompt.Kind.MIXED)
                     : EnumSet.allOf(Prompt.Kind.class);
+            pieces = new byte[nVocab][];
+            eog = new byte[nVocab];
             cacheToken = new int[nCtx];
             cacheEmb = new EmbeddingSequence[nCtx];
             cacheRow = new int[nCtx];
@@ -329,13 +336,27 @@ public final class LlamaDirectModel implements LanguageModel {
     }
 
     private byte[] piece(int token, byte[] buf, DirectUtf8 out) {
-        int n = LlamaCpp.llama_token_to_piece(vocab, token, buf, buf.length, 0, (byte) 0);
-        if (n < 0) {
-            buf = new byte[-n];
-            n = LlamaCpp.llama_token_to_piece(vocab, token, buf, buf.length, 0, (byte) 0);
+        byte[] cached = pieces[token];
+        if (cached == null) {
+            int n = LlamaCpp.llama_token_to_piece(vocab, token, buf, buf.length, 0, (byte) 0);
+            if (n < 0) {
+                buf = new byte[-n];
+                n = LlamaCpp.llama_token_to_piece(vocab, token, buf, buf.length, 0, (byte) 0);
+            }
+            cached = Arrays.copyOf(buf, Math.max(0, n));
+            pieces[token] = cached;
         }
-        out.add(buf, Math.max(0, n));
+        out.add(cached, cached.length);
         return buf;
+    }
+
+    private boolean isEndOfGeneration(int token) {
+        byte e = eog[token];
+        if (e == 0) {
+            e = LlamaCpp.llama_vocab_is_eog(vocab, token) != 0 ? (byte) 1 : (byte) 2;
+            eog[token] = e;
+        }
+        return e == 1;
     }
 
     private void checkId(int t) {
@@ -562,11 +583,15 @@ public final class LlamaDirectModel implements LanguageModel {
                     break;
                 }
                 int token = LlamaCpp.llama_sampler_sample(sampler, ctx, -1);
+                if (token < 0 || token >= nVocab) {
+                    throw new GenerationException("llama_sampler_sample returned token " + token + " outside [0, "
+                            + nVocab + ")");
+                }
                 last = System.nanoTime();
                 if (count == 0) {
                     first = last;
                 }
-                if (LlamaCpp.llama_vocab_is_eog(vocab, token) != 0) {
+                if (isEndOfGeneration(token)) {
                     reason = StopReason.END_OF_SEQUENCE;
                     break;
                 }
