@@ -32,12 +32,21 @@ import dev.s2s.llama.LlamaSettings;
  * Tokens per second are counted after the first token ((n-1) / (t_last - t_first)), time to first
  * token from the start of the call (tokenization and prompt decode included). The contenders run
  * in interleaved rounds (after one warm-up round) so that background load on a shared machine hits
- * all of them alike. Medians are printed with ratios against the C loop and java-llama.cpp.
+ * all of them alike, and every run starts after the same short pause ({@link #PAUSE_MS}). Process
+ * CPU time per run is reported too: it does not depend on how busy the machine is. Medians are printed with ratios against the C loop and java-llama.cpp.
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
  * dev.s2s.benchmarks.DirectBench [model.gguf] [tokens=128] [rounds=6] [runsPerRound=10]}.
  */
 public final class DirectBench {
+
+    /**
+     * Pause before every run of every contender. java-llama.cpp computes on its own server thread,
+     * which sleeps between requests; a busy Linux scheduler favours a thread that just woke up, so
+     * without equal pauses the back-to-back loops lose wall time to it for reasons unrelated to
+     * their cost.
+     */
+    static final int PAUSE_MS = 30;
 
     private DirectBench() {
     }
@@ -106,7 +115,7 @@ public final class DirectBench {
             // rounds interleave the contenders, so background load on a shared machine hits all alike
             for (int round = -1; round < rounds; round++) {
                 boolean warm = round < 0;
-                DirectCLoop.Result cr = DirectCLoop.run(exe, model, prompt, n, perRound + 3);
+                DirectCLoop.Result cr = DirectCLoop.run(exe, model, prompt, n, perRound + 3, PAUSE_MS);
                 if (!warm) {
                     for (DirectCLoop.Run r : cr.runs().subList(3, cr.runs().size())) {
                         c.add(r.tokensPerSecond(), r.ttftMicros() / 1000, r.totalMicros() / 1000, r.tokens(), cr.text());
@@ -116,6 +125,7 @@ public final class DirectBench {
                 long cpu = cpuNanos();
                 for (int i = 0; i < perRound; i++) {
                     dm.clearCache();
+                    Thread.sleep(PAUSE_MS);
                     Generation g = dm.generate(Prompt.text(prompt), greedy);
                     if (!warm) {
                         direct.add(g.tokensPerSecond(), g.timeToFirstToken().toNanos() / 1e6, g.total().toNanos() / 1e6,
@@ -127,6 +137,7 @@ public final class DirectBench {
                 }
                 cpu = cpuNanos();
                 for (int i = 0; i < perRound; i++) {
+                    Thread.sleep(PAUSE_MS);
                     long t0 = System.nanoTime();
                     long first = 0;
                     long last = 0;
@@ -153,6 +164,7 @@ public final class DirectBench {
                 }
                 cpu = cpuNanos();
                 for (int i = 0; i < perRound; i++) {
+                    Thread.sleep(PAUSE_MS);
                     Generation g = pm.generate(Prompt.text(prompt), greedy);
                     if (!warm) {
                         provider.add(g.tokensPerSecond(), g.timeToFirstToken().toNanos() / 1e6,

@@ -39,7 +39,7 @@ public final class DirectCLoop {
  * 4.2.0 ships (llama.cpp build 4916) and declares the few functions and structs it uses itself,
  * matching that build's llama.h.
  *
- * usage: direct_decode_loop MODEL PROMPT N_PREDICT REPS
+ * usage: direct_decode_loop MODEL PROMPT N_PREDICT REPS PAUSE_MS (a pause before every repetition)
  * prints one line per repetition: "rep <i> tokens <n> ttft_us <t> tps <x> total_us <t> cpu_us <t>", then "text <...>".
  */
 #include <stdbool.h>
@@ -48,6 +48,7 @@ public final class DirectCLoop {
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef int32_t llama_token;
 typedef int32_t llama_pos;
@@ -135,13 +136,14 @@ static double cpu_us(void) {
 }
 
 int main(int argc, char ** argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s MODEL PROMPT N_PREDICT REPS\\n", argv[0]);
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s MODEL PROMPT N_PREDICT REPS PAUSE_MS\\n", argv[0]);
         return 2;
     }
     const char * prompt = argv[2];
     int n_predict = atoi(argv[3]);
     int reps = atoi(argv[4]);
+    int pause_ms = atoi(argv[5]);
     llama_log_set(quiet, NULL);
     llama_backend_init();
     struct llama_model * model = llama_model_load_from_file(argv[1], llama_model_default_params());
@@ -157,6 +159,7 @@ int main(int argc, char ** argv) {
     static char text[1 << 16];
     llama_token prompt_tokens[512];
     for (int rep = 0; rep < reps; rep++) {
+        usleep((useconds_t) pause_ms * 1000);
         llama_kv_self_clear(ctx);
         llama_sampler_reset(smpl);
         size_t len = 0;
@@ -208,11 +211,11 @@ int main(int argc, char ** argv) {
         return exe;
     }
 
-    /** Runs the loop. */
-    public static Result run(Path exe, Path model, String prompt, int nPredict, int reps)
+    /** Runs the loop: {@code reps} repetitions, each after a pause of {@code pauseMillis}. */
+    public static Result run(Path exe, Path model, String prompt, int nPredict, int reps, int pauseMillis)
             throws IOException, InterruptedException {
         String out = run(List.of(exe.toString(), model.toString(), prompt, Integer.toString(nPredict),
-                Integer.toString(reps)), 600);
+                Integer.toString(reps), Integer.toString(pauseMillis)), 600);
         List<Run> runs = new ArrayList<>();
         int textAt = out.indexOf("\ntext ");
         String text = textAt < 0 ? "" : out.substring(textAt + 6, out.length() - 1);

@@ -258,6 +258,47 @@ class DirectModelTest {
     }
 
     @Test
+    void concurrentCallsAreSerializedAndCorrect() throws Exception {
+        model.clearCache();
+        int[] expected = model.generate(Prompt.text("Once upon a time"), greedy(25)).tokens();
+        int[] other = model.generate(Prompt.text("Once upon a dog"), greedy(25)).tokens();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<int[]>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String prompt = i % 2 == 0 ? "Once upon a time" : "Once upon a dog";
+                results.add(pool.submit(() -> model.generate(Prompt.text(prompt), greedy(25)).tokens()));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).containsExactly(i % 2 == 0 ? expected : other);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadStopsAGenerationThenFrees() throws Exception {
+        LlamaDirectModel m = LlamaDirectModel.open(settings(stories).build());
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Generation> g = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> m.generate(Prompt.text("Once upon a time"), GenerationOptions.builder().maxTokens(500)
+                        .temperature(0).build(), (id, piece) -> {
+                            started.countDown();
+                            try {
+                                Thread.sleep(2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }, CancellationToken.none()));
+        started.await();
+        m.close();
+        Generation done = g.get();
+        assertThat(done.stopReason()).isIn(StopReason.CANCELLED, StopReason.END_OF_SEQUENCE);
+        assertThatThrownBy(() -> m.generate(Prompt.text("Once"), greedy(3))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void closedModelRefusesWork() {
         LlamaDirectModel m = LlamaDirectModel.open(settings(stories).build());
         m.close();
