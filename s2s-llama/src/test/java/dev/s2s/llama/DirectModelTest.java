@@ -67,6 +67,8 @@ class DirectModelTest {
         assertThat(model.vocabularySize()).isEqualTo(512);
         assertThat(model.contextSize()).isEqualTo(512);
         assertThat(LlamaDirectModel.libraryPath()).exists();
+        // the self-check passed and the library reports the CPU build
+        assertThat(dev.s2s.llama.internal.LlamaCppLoader.load().systemInfo()).contains("CPU");
         assertThat(model.supportedPrompts()).doesNotContain(Prompt.Kind.CHAT)
                 .contains(Prompt.Kind.TEXT, Prompt.Kind.TOKENS, Prompt.Kind.EMBEDDINGS, Prompt.Kind.MIXED);
     }
@@ -296,6 +298,18 @@ class DirectModelTest {
         Generation done = g.get();
         assertThat(done.stopReason()).isIn(StopReason.CANCELLED, StopReason.END_OF_SEQUENCE);
         assertThatThrownBy(() -> m.generate(Prompt.text("Once"), greedy(3))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void stopsWhenTheContextIsFull() {
+        try (LlamaDirectModel small = LlamaDirectModel.open(settings(stories).contextSize(64).build())) {
+            assertThat(small.contextSize()).isEqualTo(64);
+            Generation g = small.generate(Prompt.text("Once upon a time"), greedy(500));
+            assertThat(g.stopReason()).isEqualTo(StopReason.CONTEXT_FULL);
+            assertThat(g.tokens()).hasSize(64 - 5 + 1); // the last sampled token needs no slot
+            assertThatThrownBy(() -> small.generate(Prompt.tokens(new int[64]), greedy(1)))
+                    .isInstanceOf(GenerationException.class).hasMessageContaining("context");
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
@@ -121,27 +122,14 @@ public final class LlamaCppLoader {
 
     private static void log(int level, Pointer text, Pointer user) {
         // ggml_log_level: 0 none, 1 debug, 2 info, 3 warn, 4 error, 5 continuation
-        switch (level) {
-            case 4 -> {
-                if (NATIVE_LOG.isErrorEnabled()) {
-                    NATIVE_LOG.error(text(text));
-                }
-            }
-            case 3 -> {
-                if (NATIVE_LOG.isWarnEnabled()) {
-                    NATIVE_LOG.warn(text(text));
-                }
-            }
-            case 2 -> {
-                if (NATIVE_LOG.isDebugEnabled()) {
-                    NATIVE_LOG.debug(text(text));
-                }
-            }
-            default -> {
-                if (NATIVE_LOG.isTraceEnabled()) {
-                    NATIVE_LOG.trace(text(text));
-                }
-            }
+        Level l = switch (level) {
+            case 4 -> Level.ERROR;
+            case 3 -> Level.WARN;
+            case 2 -> Level.DEBUG; // llama.cpp is chatty at INFO: every model load prints dozens of lines
+            default -> Level.TRACE;
+        };
+        if (NATIVE_LOG.isEnabledForLevel(l)) {
+            NATIVE_LOG.atLevel(l).log(text(text));
         }
     }
 
