@@ -51,8 +51,8 @@ public final class Dequantizer {
                 case Q5_0 -> q5_0(src, p, dst, y);
                 case Q5_1 -> q5_1(src, p, dst, y);
                 case Q8_0 -> q8_0(src, p, dst, y);
-                case Q4_K -> q4_k(src, p, dst, y);
-                case Q5_K -> q5_k(src, p, dst, y);
+                case Q4_K -> kQuant(src, p, dst, y, false);
+                case Q5_K -> kQuant(src, p, dst, y, true);
                 case Q6_K -> q6_k(src, p, dst, y);
                 case Q8_K -> q8_k(src, p, dst, y);
                 default -> throw new ModelFormatException("unsupported tensor type " + type);
@@ -136,34 +136,16 @@ public final class Dequantizer {
         return (min ? lo >> 4 : lo & 0xF) | (hi << 4);
     }
 
-    private static void q4_k(MemorySegment s, long p, float[] y, int o) {
-        float d = half(s, p);
-        float min = half(s, p + 2);
-        long scales = p + 4;
-        long q = p + 16;
-        int is = 0;
-        for (int j = 0; j < QK_K; j += 64) {
-            float d1 = d * scaleMinK4(s, scales, is, false);
-            float m1 = min * scaleMinK4(s, scales, is, true);
-            float d2 = d * scaleMinK4(s, scales, is + 1, false);
-            float m2 = min * scaleMinK4(s, scales, is + 1, true);
-            for (int l = 0; l < 32; l++) {
-                y[o++] = d1 * (u8(s, q + l) & 0xF) - m1;
-            }
-            for (int l = 0; l < 32; l++) {
-                y[o++] = d2 * (u8(s, q + l) >> 4) - m2;
-            }
-            q += 32;
-            is += 2;
-        }
-    }
-
-    private static void q5_k(MemorySegment s, long p, float[] y, int o) {
+    /**
+     * Q4_K and Q5_K (ggml's {@code dequantize_row_q4_K} / {@code _q5_K}): 8 sub-blocks of 32 with
+     * 6-bit scales and minimums; Q5_K adds a fifth bit per value from {@code qh}.
+     */
+    private static void kQuant(MemorySegment s, long p, float[] y, int o, boolean fiveBit) {
         float d = half(s, p);
         float min = half(s, p + 2);
         long scales = p + 4;
         long qh = p + 16;
-        long ql = p + 48;
+        long ql = fiveBit ? p + 48 : p + 16;
         int is = 0;
         int u1 = 1;
         int u2 = 2;
@@ -173,10 +155,12 @@ public final class Dequantizer {
             float d2 = d * scaleMinK4(s, scales, is + 1, false);
             float m2 = min * scaleMinK4(s, scales, is + 1, true);
             for (int l = 0; l < 32; l++) {
-                y[o++] = d1 * ((u8(s, ql + l) & 0xF) + ((u8(s, qh + l) & u1) != 0 ? 16 : 0)) - m1;
+                int high = fiveBit && (u8(s, qh + l) & u1) != 0 ? 16 : 0;
+                y[o++] = d1 * ((u8(s, ql + l) & 0xF) + high) - m1;
             }
             for (int l = 0; l < 32; l++) {
-                y[o++] = d2 * ((u8(s, ql + l) >> 4) + ((u8(s, qh + l) & u2) != 0 ? 16 : 0)) - m2;
+                int high = fiveBit && (u8(s, qh + l) & u2) != 0 ? 16 : 0;
+                y[o++] = d2 * ((u8(s, ql + l) >> 4) + high) - m2;
             }
             ql += 32;
             is += 2;

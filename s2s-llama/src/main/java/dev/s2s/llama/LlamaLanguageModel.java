@@ -154,26 +154,37 @@ public final class LlamaLanguageModel implements LanguageModel {
 
             ModelParameters p = new ModelParameters().setModel(settings.model().toAbsolutePath().toString())
                     .setCtxSize(ctx).setThreads(settings.threads()).setThreadsBatch(settings.batchThreads())
-                    .setGpuLayers(settings.gpuLayers()).setSeed(settings.seed()).setParallel(1)
-                    .disableContextShift().disableLog();
+                    .setSeed(settings.seed()).setParallel(1).disableContextShift().disableLog();
+            if (settings.gpuLayers() > 0) {
+                // only when asked: llama.cpp's argument parser warns on stderr about --gpu-layers without a GPU
+                p.setGpuLayers(settings.gpuLayers());
+            }
             if (template) {
                 p.enableJinja();
             }
             if (settings.chatTemplate() != null) {
                 p.setChatTemplate(settings.chatTemplate());
             }
+            // java-llama.cpp's addLoraScaledAdapter is broken (one argument instead of two, one adapter at most):
+            // pass the adapters to llama.cpp as explicit arguments instead
+            List<String> args = new java.util.ArrayList<>(List.of(p.toArray()));
             for (LlamaSettings.Lora lora : settings.loras()) {
-                p.addLoraScaledAdapter(lora.path().toAbsolutePath().toString(), lora.scale());
+                args.addAll(List.of("--lora-scaled", lora.path().toAbsolutePath().toString(),
+                        Float.toString(lora.scale())));
             }
             NativeSetup.ensureLoaded();
             long t0 = System.nanoTime();
             LlamaModel m;
             try {
-                m = DaemonAttach.run(() -> new LlamaModel(p));
+                m = DaemonAttach.run(() -> settings.loras().isEmpty() ? new LlamaModel(p) : RawParams.load(args),
+                        RawParams::hasNativeContext);
             } catch (RuntimeException e) {
-                throw wrapNative(e, "llama.cpp could not load " + settings.model(), ModelFormatException::new);
+                throw wrapNative(e, loadFailure(settings), ModelFormatException::new);
             } finally {
                 NativeSetup.routeLog(settings.nativeLog());
+            }
+            if (!RawParams.hasNativeContext(m)) {
+                throw new ModelFormatException(loadFailure(settings) + ": java-llama.cpp gives no reason");
             }
             try {
                 LlamaLanguageModel model = new LlamaLanguageModel(settings, gguf, vocabulary, m, ctx, template);
@@ -188,6 +199,12 @@ public final class LlamaLanguageModel implements LanguageModel {
             gguf.close();
             throw e;
         }
+    }
+
+    private static String loadFailure(LlamaSettings settings) {
+        return "llama.cpp could not load " + settings.model() + (settings.loras().isEmpty() ? ""
+                : " with the LoRA adapters " + settings.loras().stream().map(l -> l.path().getFileName().toString())
+                        .toList() + " (check that they were made for this model)");
     }
 
     /** The settings the model was loaded with. */

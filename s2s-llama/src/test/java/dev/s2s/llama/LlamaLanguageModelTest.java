@@ -202,6 +202,28 @@ class LlamaLanguageModelTest {
     }
 
     @Test
+    void samplingFollowsTheSeedAndOptions() {
+        GenerationOptions.Builder b = GenerationOptions.builder().maxTokens(40).temperature(1.5f).topK(0).topP(1f)
+                .minP(0f);
+        List<String> texts = new ArrayList<>();
+        for (long seed = 1; seed <= 4; seed++) {
+            Generation a = model.generate(Prompt.text(Models.PROMPT), b.seed(seed).build());
+            Generation again = model.generate(Prompt.text(Models.PROMPT), b.seed(seed).build());
+            assertThat(again.text()).isEqualTo(a.text());
+            texts.add(a.text());
+        }
+        assertThat(texts).doesNotHaveDuplicates();
+        // top-k 1 is greedy whatever the temperature
+        Generation topK1 = model.generate(Prompt.text(Models.PROMPT),
+                GenerationOptions.builder().maxTokens(30).temperature(1.5f).topK(1).seed(9).build());
+        assertThat(Models.PROMPT + topK1.text()).isEqualTo(Models.README_TEXT);
+        // a strong repeat penalty changes greedy output
+        Generation penalized = model.generate(Prompt.text(Models.PROMPT),
+                GenerationOptions.builder().maxTokens(30).temperature(0).repeatPenalty(5f).build());
+        assertThat(Models.PROMPT + penalized.text()).isNotEqualTo(Models.README_TEXT);
+    }
+
+    @Test
     void grammarConstrainsTheOutput() {
         Generation g = model.generate(Prompt.text("Once upon a time, the answer was"),
                 GenerationOptions.builder().maxTokens(10).temperature(0).grammar("root ::= \" yes\" | \" no\"").build());

@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
  * worker thread is visible, and restores the original table. The worker is then a daemon thread
  * and cannot keep the JVM alive. The JVM handle comes from {@code JNI_GetCreatedJavaVMs} through
  * the FFM API. If any step is unavailable (another JVM, native access denied), the model still
- * loads and a warning says that the JVM may need {@code System.exit} to end.
+ * loads and a warning says that the JVM may need {@code System.exit} to end. Setting the system
+ * property {@value #PROPERTY} to {@code false} turns the workaround off.
  *
  * <p>Thread-safe: loads that use it are serialized.
  */
 public final class DaemonAttach {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonAttach.class);
+    /** System property that turns the workaround off ({@code false}), e.g. to demonstrate the upstream bug. */
+    public static final String PROPERTY = "dev.s2s.llama.daemonWorker";
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
     /** Slots of {@code JNIInvokeInterface_}: 3 reserved, DestroyJavaVM, AttachCurrentThread, ... */
     private static final int SLOTS = 8;
@@ -50,14 +53,17 @@ public final class DaemonAttach {
 
     /**
      * Runs {@code load}, during which threads that attach themselves to the JVM become daemons,
-     * and waits for the worker thread it starts.
+     * and waits for the worker thread it starts when {@code started} says there is one.
      */
-    public static synchronized <T> T run(Supplier<T> load) {
+    public static synchronized <T> T run(Supplier<T> load, java.util.function.Predicate<T> started) {
+        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
+            return load.get();
+        }
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         MemorySegment original = swap();
         try {
             T result = load.get();
-            if (original != null) {
+            if (original != null && started.test(result)) {
                 awaitNewThread(before);
             }
             return result;
@@ -108,6 +114,7 @@ public final class DaemonAttach {
         }
     }
 
+    @SuppressWarnings("restricted")
     private static void init() throws Throwable {
         Path home = Path.of(System.getProperty("java.home"));
         String lib = System.mapLibraryName("jvm");
