@@ -48,6 +48,9 @@ public final class DirectBench {
      */
     static final int PAUSE_MS = 30;
 
+    /** Runs of each in-JVM contender in the warm-up round. */
+    static final int WARMUP_RUNS = 150;
+
     private DirectBench() {
     }
 
@@ -115,6 +118,9 @@ public final class DirectBench {
             // rounds interleave the contenders, so background load on a shared machine hits all alike
             for (int round = -1; round < rounds; round++) {
                 boolean warm = round < 0;
+                // the warm-up round is longer, so that the JIT has compiled the Java side of
+                // every contender before anything is counted
+                int runs = warm ? WARMUP_RUNS : perRound;
                 DirectCLoop.Result cr = DirectCLoop.run(exe, model, prompt, n, perRound + 3, PAUSE_MS);
                 if (!warm) {
                     for (DirectCLoop.Run r : cr.runs().subList(3, cr.runs().size())) {
@@ -123,9 +129,9 @@ public final class DirectBench {
                     }
                 }
                 long cpu = cpuNanos();
-                for (int i = 0; i < perRound; i++) {
+                for (int i = 0; i < runs; i++) {
                     dm.clearCache();
-                    Thread.sleep(PAUSE_MS);
+                    Thread.sleep(warm ? 0 : PAUSE_MS);
                     Generation g = dm.generate(Prompt.text(prompt), greedy);
                     if (!warm) {
                         direct.add(g.tokensPerSecond(), g.timeToFirstToken().toNanos() / 1e6, g.total().toNanos() / 1e6,
@@ -136,8 +142,8 @@ public final class DirectBench {
                     direct.cpu((cpuNanos() - cpu) / 1e6 / perRound);
                 }
                 cpu = cpuNanos();
-                for (int i = 0; i < perRound; i++) {
-                    Thread.sleep(PAUSE_MS);
+                for (int i = 0; i < runs; i++) {
+                    Thread.sleep(warm ? 0 : PAUSE_MS);
                     long t0 = System.nanoTime();
                     long first = 0;
                     long last = 0;
@@ -163,8 +169,8 @@ public final class DirectBench {
                     jllama.cpu((cpuNanos() - cpu) / 1e6 / perRound);
                 }
                 cpu = cpuNanos();
-                for (int i = 0; i < perRound; i++) {
-                    Thread.sleep(PAUSE_MS);
+                for (int i = 0; i < runs; i++) {
+                    Thread.sleep(warm ? 0 : PAUSE_MS);
                     Generation g = pm.generate(Prompt.text(prompt), greedy);
                     if (!warm) {
                         provider.add(g.tokensPerSecond(), g.timeToFirstToken().toNanos() / 1e6,
