@@ -10,4 +10,5 @@ module dev.s2s.projector {
     exports dev.s2s.projector;
 
     provides dev.s2s.api.TokenSnapperProvider with dev.s2s.projector.VectorSnapperProvider;
+    provides dev.s2s.api.EmbeddingProjectorProvider with dev.s2s.projector.MlpProjectorProvider;
 }
