@@ -6,9 +6,11 @@ module dev.s2s.projector {
     requires dev.s2s.kernels;
     requires dev.s2s.formats;
     requires org.slf4j;
+    requires static ai.djl.api;
 
     exports dev.s2s.projector;
 
     provides dev.s2s.api.TokenSnapperProvider with dev.s2s.projector.VectorSnapperProvider;
-    provides dev.s2s.api.EmbeddingProjectorProvider with dev.s2s.projector.MlpProjectorProvider;
+    provides dev.s2s.api.EmbeddingProjectorProvider with dev.s2s.projector.MlpProjectorProvider,
+            dev.s2s.projector.DjlProjectorProvider;
 }
