@@ -25,6 +25,7 @@ import dev.s2s.api.EmbeddingSequence;
 import dev.s2s.api.ModelFormatException;
 import dev.s2s.api.ProviderConfig;
 import dev.s2s.formats.SafetensorsFile;
+import dev.s2s.projector.internal.Support;
 
 /**
  * Any projector exported to ONNX, run through the DJL API on the OnnxRuntime engine, fully
@@ -106,16 +107,10 @@ public final class DjlProjector implements EmbeddingProjector {
     public static DjlProjector load(ProviderConfig c) {
         offline();
         Path file = c.requireFile("model");
-        int frameMultiple = c.integer("frameMultiple", 1);
-        int framesPerOutput = c.integer("framesPerOutput", frameMultiple);
-        int threads = c.integer("threads", 1);
-        if (frameMultiple < 1 || framesPerOutput < 1 || threads < 1) {
-            throw new ConfigException("'frameMultiple', 'framesPerOutput' and 'threads' must be >= 1");
-        }
-        String tail = c.string("tail", "pad");
-        if (!tail.equals("pad") && !tail.equals("drop")) {
-            throw new ConfigException("'tail' must be \"pad\" or \"drop\", got \"" + tail + "\"");
-        }
+        int frameMultiple = Support.positive(c, "frameMultiple", 1);
+        int framesPerOutput = Support.positive(c, "framesPerOutput", frameMultiple);
+        int threads = Support.positive(c, "threads", 1);
+        boolean pad = Support.padTail(c);
         float[] blank = null;
         if (c.has("blankWeights")) {
             try (SafetensorsFile f = SafetensorsFile.open(c.requireFile("blankWeights"))) {
@@ -146,7 +141,7 @@ public final class DjlProjector implements EmbeddingProjector {
                 }
                 inputDim = (int) s.get(s.dimension() - 1);
             }
-            DjlProjector p = new DjlProjector(model, inputDim, frameMultiple, tail.equals("pad"), framesPerOutput,
+            DjlProjector p = new DjlProjector(model, inputDim, frameMultiple, pad, framesPerOutput,
                     c.bool("batch", false), blank);
             LOG.debug("loaded ONNX projector {}: {} -> {}", file, inputDim, p.outputDim);
             return p;
@@ -166,16 +161,12 @@ public final class DjlProjector implements EmbeddingProjector {
             throw new IllegalArgumentException("projector expects width " + inputDim + ", got " + audio.dim());
         }
         int t = audio.frames();
-        int frames = pad ? (t + frameMultiple - 1) / frameMultiple * frameMultiple : t / frameMultiple * frameMultiple;
+        int frames = Support.framesAfterTail(t, frameMultiple, pad);
         double fps = audio.framesPerSecond() / framesPerOutput;
         if (frames == 0) {
             return new EmbeddingSequence(new float[0], 0, outputDim, fps);
         }
-        float[] x = new float[frames * inputDim];
-        float[] all = new float[t * inputDim];
-        audio.copyTo(all, 0);
-        System.arraycopy(all, 0, x, 0, Math.min(t, frames) * inputDim);
-        EmbeddingSequence y = run(x, frames);
+        EmbeddingSequence y = run(Support.valuesResized(audio, frames), frames);
         return new EmbeddingSequence(y.data(), y.frames(), y.dim(), fps);
     }
 

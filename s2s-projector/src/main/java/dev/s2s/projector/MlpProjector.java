@@ -13,6 +13,7 @@ import dev.s2s.api.ModelFormatException;
 import dev.s2s.api.ProviderConfig;
 import dev.s2s.formats.SafetensorsFile;
 import dev.s2s.kernels.Kernels;
+import dev.s2s.projector.internal.Support;
 
 /**
  * A pure-Java projector in the Ultravox / LLaMA-Omni style, loaded from a {@code .safetensors}
@@ -151,15 +152,8 @@ public final class MlpProjector implements EmbeddingProjector {
         b.kernels = kernels;
         b.executor = executor;
         b.threads = threads;
-        b.stack = c.integer("stack", 1);
-        if (b.stack < 1) {
-            throw new ConfigException("'stack' must be >= 1, got " + b.stack);
-        }
-        String tail = c.string("tail", "pad");
-        if (!tail.equals("pad") && !tail.equals("drop")) {
-            throw new ConfigException("'tail' must be \"pad\" or \"drop\", got \"" + tail + "\"");
-        }
-        b.pad = tail.equals("pad");
+        b.stack = Support.positive(c, "stack", 1);
+        b.pad = Support.padTail(c);
         b.context = c.integer("context", 0);
         if (b.context < 0) {
             throw new ConfigException("'context' must be >= 0, got " + b.context);
@@ -302,16 +296,13 @@ public final class MlpProjector implements EmbeddingProjector {
         }
         int t = audio.frames();
         int d = inputDim;
-        int s = pad ? (t + stack - 1) / stack : t / stack;
+        int s = Support.framesAfterTail(t, stack, pad) / stack;
         double fps = audio.framesPerSecond() / stack;
         if (s == 0) {
             return new EmbeddingSequence(new float[0], 0, outputDim, fps);
         }
-        float[] x = new float[s * stack * d];
+        float[] x = Support.valuesResized(audio, s * stack); // a padded tail stays zero (after normalisation too)
         int valid = Math.min(t, s * stack);
-        float[] all = new float[t * d];
-        audio.copyTo(all, 0);
-        System.arraycopy(all, 0, x, 0, valid * d); // a padded tail stays zero (after normalisation too)
         if (mean != null || invStd != null) {
             for (int f = 0; f < valid; f++) {
                 for (int i = 0; i < d; i++) {

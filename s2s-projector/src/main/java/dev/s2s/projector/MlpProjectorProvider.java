@@ -1,15 +1,13 @@
 package dev.s2s.projector;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.s2s.api.ConfigException;
 import dev.s2s.api.EmbeddingProjector;
 import dev.s2s.api.EmbeddingProjectorProvider;
 import dev.s2s.api.EmbeddingSequence;
 import dev.s2s.api.ProviderConfig;
 import dev.s2s.kernels.Kernels;
+import dev.s2s.projector.internal.Support;
 
 /**
  * The {@code "mlp"} embedding projector: {@link MlpProjector}.
@@ -39,25 +37,12 @@ public final class MlpProjectorProvider implements EmbeddingProjectorProvider {
     public EmbeddingProjector create(ProviderConfig config) {
         ProviderConfig c = config == null ? ProviderConfig.empty() : config;
         ProviderConfig spec = c.has("config") ? ProviderConfig.read(c.requireFile("config")) : c;
-        String k = c.string("kernels", "auto");
-        Kernels kernels = switch (k) {
-            case "auto" -> Kernels.get();
-            case "scalar" -> Kernels.scalar();
-            default -> throw new ConfigException("'kernels' must be \"auto\" or \"scalar\", got \"" + k + "\"");
-        };
-        int threads = c.integer("threads", 1);
-        if (threads < 1) {
-            throw new ConfigException("'threads' must be >= 1, got " + threads);
-        }
+        Kernels kernels = Support.kernels(c);
+        int threads = Support.positive(c, "threads", 1);
         if (threads == 1) {
             return MlpProjector.load(spec, kernels, null, 1);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "s2s-mlp-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Support.daemonPool("s2s-mlp", threads - 1);
         try {
             return new PooledProjector(MlpProjector.load(spec, kernels, pool, threads), pool);
         } catch (RuntimeException e) {

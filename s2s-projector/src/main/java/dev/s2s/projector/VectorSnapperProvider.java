@@ -6,6 +6,7 @@ import dev.s2s.api.TokenMatrix;
 import dev.s2s.api.TokenSnapper;
 import dev.s2s.api.TokenSnapperProvider;
 import dev.s2s.kernels.Kernels;
+import dev.s2s.projector.internal.Support;
 
 /**
  * The {@code "vector"} token snapper: {@link VectorTokenSnapper}.
@@ -39,18 +40,12 @@ public final class VectorSnapperProvider implements TokenSnapperProvider {
     @Override
     public TokenSnapper create(TokenMatrix matrix, ProviderConfig config) {
         ProviderConfig c = config == null ? ProviderConfig.empty() : config;
-        String kernels = c.string("kernels", "auto");
-        Kernels k = switch (kernels) {
-            case "auto" -> Kernels.get();
-            case "scalar" -> Kernels.scalar();
-            default -> throw new ConfigException("'kernels' must be \"auto\" or \"scalar\", got \"" + kernels + "\"");
-        };
-        int threads = c.integer("threads", 1);
+        Kernels k = Support.kernels(c);
+        int threads = Support.positive(c, "threads", 1);
+        int queryBlock = Support.positive(c, "queryBlock", 128);
         int tokenBlock = c.integer("tokenBlock", 0);
-        int queryBlock = c.integer("queryBlock", 128);
-        if (threads < 1 || tokenBlock < 0 || queryBlock < 1) {
-            throw new ConfigException("'threads' and 'queryBlock' must be >= 1 and 'tokenBlock' >= 0, got threads="
-                    + threads + " tokenBlock=" + tokenBlock + " queryBlock=" + queryBlock);
+        if (tokenBlock < 0) {
+            throw new ConfigException("'tokenBlock' must be >= 0, got " + tokenBlock);
         }
         return VectorTokenSnapper.builder(matrix).kernels(k).threads(threads).tokenBlock(tokenBlock)
                 .queryBlock(queryBlock).build();

@@ -9,8 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.s2s.api.EmbeddingSequence;
 import dev.s2s.api.Metric;
@@ -19,6 +17,7 @@ import dev.s2s.api.SnapResult;
 import dev.s2s.api.TokenMatrix;
 import dev.s2s.api.TokenSnapper;
 import dev.s2s.kernels.Kernels;
+import dev.s2s.projector.internal.Support;
 
 /**
  * Exact k-nearest-neighbour search of frames against a {@link TokenMatrix}, batched as a blocked
@@ -66,12 +65,7 @@ public final class VectorTokenSnapper implements TokenSnapper {
             this.executor = b.executor;
             this.ownedExecutor = null;
         } else if (b.threads > 1) {
-            AtomicInteger n = new AtomicInteger();
-            this.ownedExecutor = Executors.newFixedThreadPool(b.threads - 1, r -> {
-                Thread t = new Thread(r, "s2s-snapper-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.ownedExecutor = Support.daemonPool("s2s-snapper", b.threads - 1);
             this.executor = ownedExecutor;
         } else {
             this.executor = null;
