@@ -233,7 +233,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void halfToFloat(MemorySegment src, long byteOffset, float[] dst, int dstOff, int n) {
         java.util.Objects.checkFromIndexSize(dstOff, n, dst.length);
-        if (L != 8 || !vectorReadable(src)) {
+        if (L != 8) {
             KernelsHolder.SCALAR.halfToFloat(src, byteOffset, dst, dstOff, n);
             return;
         }
@@ -268,7 +268,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void int8ToFloat(MemorySegment src, long byteOffset, float scale, float[] dst, int dstOff, int n) {
         java.util.Objects.checkFromIndexSize(dstOff, n, dst.length);
-        if (L != 8 || !vectorReadable(src)) {
+        if (L != 8) {
             KernelsHolder.SCALAR.int8ToFloat(src, byteOffset, scale, dst, dstOff, n);
             return;
         }
@@ -282,11 +282,6 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) {
             dst[dstOff + i] = src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, byteOffset + i) * scale;
         }
-    }
-
-    /** The Vector API reads native segments and heap segments over {@code byte[]} only. */
-    private static boolean vectorReadable(MemorySegment s) {
-        return s.isNative() || s.heapBase().map(o -> o instanceof byte[]).orElse(false);
     }
 
     @Override
