@@ -42,6 +42,8 @@ public final class VectorTokenSnapper implements TokenSnapper {
 
     /** Target bytes of one widened block of token rows. */
     private static final int BLOCK_BYTES = 256 * 1024;
+    /** Target bytes of one widened block when a task has fewer than 8 queries. */
+    private static final int SMALL_BLOCK_BYTES = 16 * 1024;
 
     private final TokenMatrix matrix;
     private final Kernels kernels;
@@ -262,11 +264,13 @@ public final class VectorTokenSnapper implements TokenSnapper {
     /** Scores frames {@code [f0, f1)} against rows {@code [r0, r1)} into {@code top}. */
     private void scoreRange(float[] q, int f0, int f1, int r0, int r1, Metric metric, float[] norms, long[] excluded,
             TopK top) {
-        float[] blk = new float[tokenBlock * dim];
         int qb = Math.min(queryBlock, f1 - f0);
-        float[] sc = new float[qb * tokenBlock];
-        for (int t0 = r0; t0 < r1; t0 += tokenBlock) {
-            int nb = Math.min(tokenBlock, r1 - t0);
+        // with a handful of queries there is no reuse to block for: keep the widened rows in L1
+        int block = qb >= 8 ? tokenBlock : Math.min(tokenBlock, Math.max(4, (SMALL_BLOCK_BYTES / (4 * dim)) & ~3));
+        float[] blk = new float[block * dim];
+        float[] sc = new float[qb * block];
+        for (int t0 = r0; t0 < r1; t0 += block) {
+            int nb = Math.min(block, r1 - t0);
             widen(t0, nb, blk);
             for (int i0 = f0; i0 < f1; i0 += qb) {
                 int m = Math.min(qb, f1 - i0);
