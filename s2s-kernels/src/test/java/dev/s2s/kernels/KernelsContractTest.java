@@ -245,4 +245,29 @@ class KernelsContractTest {
         }
         assertThat(c2).containsExactly(c1);
     }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void everyElementHasTheSameBitsHoweverTheWorkIsSplit(Kernels k) {
+        Random r = new Random(5);
+        int m = 9;
+        int n = 23;
+        int kk = 45;
+        float[] a = random(r, m * kk);
+        float[] b = random(r, n * kk);
+        float[] full = new float[m * n];
+        k.matmulTransB(a, 0, kk, b, 0, kk, full, 0, n, m, n, kk);
+        float[] pieces = new float[m * n];
+        int[] rowCuts = {0, 1, 4, 6, 9};
+        int[] colCuts = {0, 3, 4, 11, 17, 23};
+        for (int ri = 0; ri + 1 < rowCuts.length; ri++) {
+            for (int ci = 0; ci + 1 < colCuts.length; ci++) {
+                int r0 = rowCuts[ri];
+                int c0 = colCuts[ci];
+                k.matmulTransB(a, r0 * kk, kk, b, c0 * kk, kk, pieces, r0 * n + c0, n, rowCuts[ri + 1] - r0,
+                        colCuts[ci + 1] - c0, kk);
+            }
+        }
+        assertThat(pieces).containsExactly(full);
+    }
 }

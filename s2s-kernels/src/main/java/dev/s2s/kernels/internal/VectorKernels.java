@@ -123,7 +123,7 @@ public final class VectorKernels implements Kernels {
             }
             if (n2 < nb) {
                 for (int r = 0; r < 4; r++) {
-                    store(c, ci + r * ldc + n2, dot(a, ai + r * lda, b, bOff + n2 * ldb, kc), acc);
+                    store(c, ci + r * ldc + n2, dotLikeTile(a, ai + r * lda, b, bOff + n2 * ldb, kv, kc), acc);
                 }
             }
         }
@@ -136,9 +136,29 @@ public final class VectorKernels implements Kernels {
                 finishTile(w, 1, 4, a, ai, lda, b, bj, ldb, c, ci + j, ldc, kv, kc, acc);
             }
             for (int j = n4; j < nb; j++) {
-                store(c, ci + j, dot(a, ai, b, bOff + j * ldb, kc), acc);
+                store(c, ci + j, dotLikeTile(a, ai, b, bOff + j * ldb, kv, kc), acc);
             }
         }
+    }
+
+    /**
+     * One dot product summed in exactly the order of the tiles (one vector accumulator, lanes
+     * added in order, then the scalar tail), so every element of C gets the same bits whichever
+     * path computes it: results do not depend on how a caller splits the work.
+     */
+    private static float dotLikeTile(float[] a, int a0, float[] b, int b0, int kv, int k) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            acc = FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, b, b0 + p), acc);
+        }
+        float s = 0;
+        for (int l = 0; l < L; l++) {
+            s += acc.lane(l);
+        }
+        for (int p = kv; p < k; p++) {
+            s += a[a0 + p] * b[b0 + p];
+        }
+        return s;
     }
 
     private static void store(float[] c, int idx, float v, boolean acc) {
