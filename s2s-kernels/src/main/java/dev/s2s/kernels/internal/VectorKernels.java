@@ -165,6 +165,7 @@ public final class VectorKernels implements Kernels {
         c[idx] = acc ? c[idx] + v : v;
     }
 
+    /** One row of A against four rows of B over {@code k} columns; four accumulators into {@code w}. */
     private static void tile1x4(float[] a, int a0, float[] b, int b0, int b1, int b2, int b3, int k, float[] w) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         for (int p = 0; p < k; p += L) {
@@ -178,42 +179,6 @@ public final class VectorKernels implements Kernels {
         s1.intoArray(w, L);
         s2.intoArray(w, 2 * L);
         s3.intoArray(w, 3 * L);
-    }
-
-    /**
-     * The 2×4 register tile over {@code k} columns (a multiple of the vector length): eight vector
-     * accumulators, written to {@code w} (8 vectors) for the caller to reduce. Measured on AVX2
-     * (16 registers): a 3×4 tile whose twelve accumulators are live after the loop ran at ~40
-     * GFLOP/s because C2 unrolls the loop 8× and spills; this tile ran at ~60.
-     */
-    private static void tile2x4(float[] a, int a0, int a1, float[] b, int b0, int b1, int b2, int b3, int k,
-            float[] w) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        for (int p = 0; p < k; p += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
-            FloatVector y = FloatVector.fromArray(S, b, b0 + p);
-            c00 = x0.fma(y, c00);
-            c10 = x1.fma(y, c10);
-            y = FloatVector.fromArray(S, b, b1 + p);
-            c01 = x0.fma(y, c01);
-            c11 = x1.fma(y, c11);
-            y = FloatVector.fromArray(S, b, b2 + p);
-            c02 = x0.fma(y, c02);
-            c12 = x1.fma(y, c12);
-            y = FloatVector.fromArray(S, b, b3 + p);
-            c03 = x0.fma(y, c03);
-            c13 = x1.fma(y, c13);
-        }
-        c00.intoArray(w, 0);
-        c01.intoArray(w, L);
-        c02.intoArray(w, 2 * L);
-        c03.intoArray(w, 3 * L);
-        c10.intoArray(w, 4 * L);
-        c11.intoArray(w, 5 * L);
-        c12.intoArray(w, 6 * L);
-        c13.intoArray(w, 7 * L);
     }
 
     /**
@@ -252,8 +217,8 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Reduces a {@code rows}×4 tile held in {@code w}, adds the scalar tail {@code [kv, k)} and
-     * stores (or accumulates) into C.
+     * Reduces a {@code rows}×{@code cols} tile held in {@code w}, adds the scalar tail
+     * {@code [kv, k)} and stores (or accumulates) into C.
      */
     private static void finishTile(float[] w, int rows, int cols, float[] a, int a0, int lda, float[] b, int b0,
             int ldb, float[] c, int c0, int ldc, int kv, int k, boolean acc) {
