@@ -106,4 +106,16 @@ public interface Kernels {
 
     /** In-place ReLU. */
     void relu(float[] x, int off, int n);
+
+    /**
+     * {@link #matmulTransB} with {@code B} stored as IEEE halves (little-endian) in a
+     * {@link MemorySegment}, widened on the fly: {@code B} row {@code j} starts at byte
+     * {@code bByteOff + 2 * j * ldb}. Meant for a few rows of {@code A} against a large f16
+     * matrix (it streams {@code B} once per group of four rows of {@code A}); for many rows, widen
+     * blocks of {@code B} with {@link #halfToFloat(MemorySegment, long, float[], int, int)} and use
+     * {@link #matmulTransB}. Each element gets the same bits as {@code matmulTransB} on the
+     * widened values.
+     */
+    void matmulTransBHalf(float[] a, int aOff, int lda, MemorySegment b, long bByteOff, int ldb, float[] c, int cOff,
+            int ldc, int m, int n, int k);
 }

@@ -270,4 +270,39 @@ class KernelsContractTest {
         }
         assertThat(pieces).containsExactly(full);
     }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void halfMatmulHasTheBitsOfTheWidenedMatmul(Kernels k) {
+        Random r = new Random(6);
+        int[][] shapes = {{1, 5, 3}, {1, 9, 64}, {3, 7, 37}, {5, 6, 2100}, {6, 3, 17}};
+        for (int[] sh : shapes) {
+            int m = sh[0];
+            int n = sh[1];
+            int kk = sh[2];
+            int lda = kk + 2;
+            int ldb = kk + 3;
+            float[] a = random(r, 1 + m * lda);
+            short[] h = new short[n * ldb + 1];
+            float[] wide = new float[n * ldb + 1];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = Float.floatToFloat16((float) r.nextGaussian());
+                wide[i] = Float.float16ToFloat(h[i]);
+            }
+            float[] expected = new float[m * n];
+            k.matmulTransB(a, 1, lda, wide, 1, ldb, expected, 0, n, m, n, kk);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment nat = arena.allocate(2L * h.length);
+                MemorySegment.copy(MemorySegment.ofArray(h), 0, nat, 0, 2L * h.length);
+                for (MemorySegment seg : new MemorySegment[] {MemorySegment.ofArray(h), nat}) {
+                    float[] got = new float[m * n];
+                    k.matmulTransBHalf(a, 1, lda, seg, 2, ldb, got, 0, n, m, n, kk);
+                    assertThat(got).as("%s %dx%dx%d", k.name(), m, n, kk).containsExactly(expected);
+                }
+            }
+        }
+        MemorySegment small = MemorySegment.ofArray(new short[10]);
+        assertThatThrownBy(() -> k.matmulTransBHalf(new float[8], 0, 4, small, 0, 4, new float[6], 0, 3, 2, 3, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("halves");
+    }
 }

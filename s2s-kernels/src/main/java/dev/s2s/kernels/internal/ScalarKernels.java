@@ -119,4 +119,18 @@ public final class ScalarKernels implements Kernels {
                 + 0.254829592) * t * Math.exp(-ax * ax);
         return x < 0 ? -y : y;
     }
+
+    @Override
+    public void matmulTransBHalf(float[] a, int aOff, int lda, MemorySegment b, long bByteOff, int ldb, float[] c,
+            int cOff, int ldc, int m, int n, int k) {
+        Checks.matmul(a.length, aOff, lda, Integer.MAX_VALUE, 0, ldb, c.length, cOff, ldc, m, n, k);
+        Checks.halfRows(b, bByteOff, ldb, n, k);
+        float[] row = new float[k];
+        for (int j = 0; j < n; j++) {
+            halfToFloat(b, bByteOff + 2L * j * ldb, row, 0, k);
+            for (int i = 0; i < m; i++) {
+                c[cOff + i * ldc + j] = dot(a, aOff + i * lda, row, 0, k);
+            }
+        }
+    }
 }

@@ -323,4 +323,65 @@ public final class VectorKernels implements Kernels {
     public void relu(float[] x, int off, int n) {
         KernelsHolder.SCALAR.relu(x, off, n);
     }
+
+    @Override
+    public void matmulTransBHalf(float[] a, int aOff, int lda, MemorySegment b, long bByteOff, int ldb, float[] c,
+            int cOff, int ldc, int m, int n, int k) {
+        Checks.matmul(a.length, aOff, lda, Integer.MAX_VALUE, 0, ldb, c.length, cOff, ldc, m, n, k);
+        Checks.halfRows(b, bByteOff, ldb, n, k);
+        if (L != 8) {
+            KernelsHolder.SCALAR.matmulTransBHalf(a, aOff, lda, b, bByteOff, ldb, c, cOff, ldc, m, n, k);
+            return;
+        }
+        float[] w = new float[4 * L];
+        for (int j = 0; j < n; j++) {
+            long row = bByteOff + 2L * j * ldb;
+            for (int i0 = 0; i0 < m; i0 += 4) {
+                int rows = Math.min(4, m - i0);
+                // k in the same slices as matmulTransB, so the bits match the widened path
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    int kc = Math.min(KC, k - p0);
+                    int kv = S.loopBound(kc);
+                    int a0 = aOff + i0 * lda + p0;
+                    halfTile(a, a0, lda, rows, b, row + 2L * p0, kv, w);
+                    for (int r = 0; r < rows; r++) {
+                        float s = 0;
+                        for (int l = 0; l < L; l++) {
+                            s += w[r * L + l];
+                        }
+                        for (int p = kv; p < kc; p++) {
+                            s += a[a0 + r * lda + p] * Float.float16ToFloat(b.get(
+                                    java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, row + 2L * (p0 + p)));
+                        }
+                        store(c, cOff + (i0 + r) * ldc + j, s, p0 > 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Up to four rows of A against one row of halves, widened once per 8 values. */
+    private static void halfTile(float[] a, int a0, int lda, int rows, MemorySegment b, long off, int kv, float[] w) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int a1 = a0 + (rows > 1 ? lda : 0);
+        int a2 = a0 + (rows > 2 ? 2 * lda : 0);
+        int a3 = a0 + (rows > 3 ? 3 * lda : 0);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector y = halfToFloat8(b, off + 2L * p);
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(y, s0);
+            if (rows > 1) {
+                s1 = FloatVector.fromArray(S, a, a1 + p).fma(y, s1);
+                if (rows > 2) {
+                    s2 = FloatVector.fromArray(S, a, a2 + p).fma(y, s2);
+                    if (rows > 3) {
+                        s3 = FloatVector.fromArray(S, a, a3 + p).fma(y, s3);
+                    }
+                }
+            }
+        }
+        s0.intoArray(w, 0);
+        s1.intoArray(w, L);
+        s2.intoArray(w, 2 * L);
+        s3.intoArray(w, 3 * L);
+    }
 }
