@@ -267,14 +267,23 @@ public final class VectorTokenSnapper implements TokenSnapper {
         int qb = Math.min(queryBlock, f1 - f0);
         // with a handful of queries there is no reuse to block for: keep the widened rows in L1
         int block = qb >= 8 ? tokenBlock : Math.min(tokenBlock, Math.max(4, (SMALL_BLOCK_BYTES / (4 * dim)) & ~3));
-        float[] blk = new float[block * dim];
+        // f16 with few queries: score straight from the segment (same bits, one pass over memory)
+        boolean fusedHalf = qb < 8 && matrix.storage() == TokenMatrix.Storage.F16;
+        float[] blk = fusedHalf ? null : new float[block * dim];
         float[] sc = new float[qb * block];
         for (int t0 = r0; t0 < r1; t0 += block) {
             int nb = Math.min(block, r1 - t0);
-            widen(t0, nb, blk);
+            if (!fusedHalf) {
+                widen(t0, nb, blk);
+            }
             for (int i0 = f0; i0 < f1; i0 += qb) {
                 int m = Math.min(qb, f1 - i0);
-                kernels.matmulTransB(q, i0 * dim, dim, blk, 0, dim, sc, 0, nb, m, nb, dim);
+                if (fusedHalf) {
+                    kernels.matmulTransBHalf(q, i0 * dim, dim, matrix.data(), 2L * t0 * dim, dim, sc, 0, nb, m, nb,
+                            dim);
+                } else {
+                    kernels.matmulTransB(q, i0 * dim, dim, blk, 0, dim, sc, 0, nb, m, nb, dim);
+                }
                 for (int i = 0; i < m; i++) {
                     int row = i * nb;
                     int frame = i0 + i;
