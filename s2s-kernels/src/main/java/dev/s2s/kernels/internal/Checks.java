@@ -31,4 +31,16 @@ final class Checks {
                     + " with leading dimension " + ld + " needs " + end + " elements, array has " + len);
         }
     }
+
+    /** Validates that {@code n} rows of {@code k} halves, {@code ldb} apart, lie in {@code b}. */
+    static void halfRows(java.lang.foreign.MemorySegment b, long off, int ldb, int n, int k) {
+        if (n == 0) {
+            return;
+        }
+        long end = off + 2L * ((long) (n - 1) * ldb + k);
+        if (off < 0 || end > b.byteSize()) {
+            throw new IndexOutOfBoundsException("B: " + n + " x " + k + " halves at byte " + off + " with leading"
+                    + " dimension " + ldb + " need " + end + " bytes, segment has " + b.byteSize());
+        }
+    }
 }

@@ -1,0 +1,53 @@
+package dev.s2s.projector;
+
+import dev.s2s.api.ConfigException;
+import dev.s2s.api.ProviderConfig;
+import dev.s2s.api.TokenMatrix;
+import dev.s2s.api.TokenSnapper;
+import dev.s2s.api.TokenSnapperProvider;
+import dev.s2s.kernels.Kernels;
+import dev.s2s.projector.internal.Support;
+
+/**
+ * The {@code "vector"} token snapper: {@link VectorTokenSnapper}.
+ *
+ * <p>Configuration keys (all optional):
+ * <ul>
+ * <li>{@code threads} (int, default 1): tasks per call; more than 1 creates a pool the snapper owns;</li>
+ * <li>{@code kernels} ({@code "auto"} or {@code "scalar"}, default auto): {@code scalar} forces the
+ * plain-Java kernels even when the Vector API is enabled;</li>
+ * <li>{@code tokenBlock} (int, default about 256 KB worth of rows) and {@code queryBlock} (int,
+ * default 128): blocking of the score matrix multiply.</li>
+ * </ul>
+ * Stateless and thread-safe.
+ */
+public final class VectorSnapperProvider implements TokenSnapperProvider {
+
+    /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
+    public VectorSnapperProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String description() {
+        return "exact top-k token snapper on SIMD (Vector API) kernels, f32/f16/int8 matrices";
+    }
+
+    @Override
+    public TokenSnapper create(TokenMatrix matrix, ProviderConfig config) {
+        ProviderConfig c = config == null ? ProviderConfig.empty() : config;
+        Kernels k = Support.kernels(c);
+        int threads = Support.positive(c, "threads", 1);
+        int queryBlock = Support.positive(c, "queryBlock", 128);
+        int tokenBlock = c.integer("tokenBlock", 0);
+        if (tokenBlock < 0) {
+            throw new ConfigException("'tokenBlock' must be >= 0, got " + tokenBlock);
+        }
+        return VectorTokenSnapper.builder(matrix).kernels(k).threads(threads).tokenBlock(tokenBlock)
+                .queryBlock(queryBlock).build();
+    }
+}
