@@ -8,10 +8,24 @@ import java.util.concurrent.CancellationException;
  */
 public final class CancellationToken {
 
+    private final CancellationToken parent;
     private volatile boolean cancelled;
 
     /** A new token that is not cancelled. */
     public CancellationToken() {
+        this(null);
+    }
+
+    private CancellationToken(CancellationToken parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * A token that is cancelled when this one is, and that can also be cancelled on its own
+     * without affecting this one (e.g. for a timeout inside a larger operation).
+     */
+    public CancellationToken child() {
+        return new CancellationToken(this);
     }
 
     /** A fresh token that nobody else holds, i.e. one that is never cancelled. */
@@ -26,12 +40,12 @@ public final class CancellationToken {
 
     /** True once {@link #cancel()} was called. */
     public boolean isCancelled() {
-        return cancelled;
+        return cancelled || (parent != null && parent.isCancelled());
     }
 
     /** Throws {@link CancellationException} when cancelled. */
     public void throwIfCancelled() {
-        if (cancelled) {
+        if (isCancelled()) {
             throw new CancellationException("cancelled");
         }
     }
