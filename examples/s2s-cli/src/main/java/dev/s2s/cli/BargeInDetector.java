@@ -10,7 +10,9 @@ import java.time.Duration;
  * than for turn detection: a microphone frame counts as the user's when it is above
  * {@code minLevelDb} and more than {@code echoMarginDb} above the level expected from the
  * loudspeaker (the level of what was just played, minus {@code echoLossDb}, the acoustic loss
- * from speaker to microphone). Barge-in fires after {@code minSpeech} of such frames in a row.
+ * from speaker to microphone). Barge-in fires once such frames add up to {@code minSpeech}; a
+ * frame that is not the user's takes its own length off the count (rather than clearing it), so
+ * the dips between syllables do not restart it.
  *
  * <p>Not thread-safe: feed it from one thread.
  */
@@ -51,7 +53,7 @@ public final class BargeInDetector {
     public boolean accept(double micDb, double playbackDb, Duration frame) {
         double echo = playbackDb - echoLossDb;
         boolean user = micDb >= minLevelDb && micDb >= echo + echoMarginDb;
-        loudNanos = user ? loudNanos + frame.toNanos() : 0;
+        loudNanos = user ? loudNanos + frame.toNanos() : Math.max(0, loudNanos - frame.toNanos());
         return loudNanos >= minSpeechNanos;
     }
 

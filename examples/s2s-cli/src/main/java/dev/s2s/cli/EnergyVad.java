@@ -150,7 +150,7 @@ public final class EnergyVad {
     private AudioClip onFrame(float[] f) {
         double db = levelDb(f, 0, f.length);
         if (Double.isNaN(noiseDb)) {
-            noiseDb = Math.min(db, -40);
+            noiseDb = db; // the first frame sets the floor: a steady hum from the start is not speech
         }
         boolean loud = db >= thresholdDb();
         if (state == State.SILENCE) {
@@ -180,6 +180,10 @@ public final class EnergyVad {
         append(f);
         quietRun = loud ? 0 : quietRun + 1;
         if (quietRun >= hangoverFrames || turnFrames >= maxTurnFrames) {
+            if (quietRun < hangoverFrames) {
+                // Cut at the longest turn: a sound that never stops is background, not speech.
+                noiseDb = db;
+            }
             int keep = turnLen - (quietRun >= hangoverFrames ? quietRun * frameLen : 0);
             AudioClip clip = AudioClip.mono(Arrays.copyOf(turn, Math.max(0, keep)), sampleRate);
             state = State.SILENCE;
