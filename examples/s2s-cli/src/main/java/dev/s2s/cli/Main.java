@@ -30,15 +30,16 @@ import picocli.CommandLine.Command;
             SpeakCommand.class, SnapCommand.class, ModelsCommand.class, BenchCommand.class, ProvidersCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  s2s models pull                      fetch the default models (Whisper base.en, Qwen2.5 0.5B)",
+        footer = {"  s2s models pull          fetch the default models (Whisper base.en, Qwen2.5 0.5B)",
             "  s2s run --in question.wav --out reply.wav",
             "  s2s run --text \"Tell me a joke\" --out reply.wav",
             "  s2s speak \"Hello there\" --out hello.wav",
             "  s2s bench --text \"Once upon a time\" -n 10 --json bench.json",
             "",
             "Environment: S2S_HOME (model store), S2S_OFFLINE=1, HF_ENDPOINT, HF_TOKEN.",
-            "Exit codes: 0 ok, 1 run-time failure, 2 usage, 3 configuration, 4 model missing, 5 download failed,",
-            "            6 no audio device, 7 no speech heard, 8 verification failed, 9 file I/O."})
+            "Exit codes: 0 ok, 1 run-time failure, 2 usage, 3 configuration,",
+            "            4 model missing, 5 download failed, 6 no audio device,",
+            "            7 no speech heard, 8 verification failed, 9 file I/O."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

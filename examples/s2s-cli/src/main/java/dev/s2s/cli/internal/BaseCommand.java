@@ -60,8 +60,8 @@ abstract class BaseCommand implements Callable<Integer>, Main.TerminalAware {
         }
     }
 
-    /** The configuration with models resolved to files. */
-    ProviderConfig resolved(ProviderConfig config) {
-        return common.resolveModels(config);
+    /** The configuration with the models of {@code sections} (all when none) resolved to files. */
+    ProviderConfig resolved(ProviderConfig config, String... sections) {
+        return common.resolveModels(config, sections);
     }
 }

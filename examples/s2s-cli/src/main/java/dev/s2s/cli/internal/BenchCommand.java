@@ -83,8 +83,8 @@ public final class BenchCommand extends BaseCommand {
         if (input.text != null) {
             cfg = cfg.with("recognizer", Map.of());
         }
-        cfg = resolved(cfg);
         AudioClip clip = input.in == null ? null : readWav(input.in);
+        cfg = resolved(cfg);
         BenchStats stats = new BenchStats();
         try (SpeechPipeline p = SpeechPipeline.fromConfig(cfg)) {
             try (Terminal.Steps steps = term.steps("bench", warmup + runs)) {

@@ -127,11 +127,23 @@ public final class Common {
     }
 
     /**
-     * A copy of {@code config} with every model name ({@code whisper:base.en}, {@code hf:...}) replaced
-     * by the path of its file, fetching missing files (or, offline, failing with all missing names).
+     * A copy of {@code config} with every model name ({@code whisper:base.en}, {@code hf:...}) in the
+     * given sections (all when none are given) replaced by the path of its file, fetching missing
+     * files (or, offline, failing with all missing names). Other sections are left alone, so a
+     * command never fetches a model it does not use.
      */
-    public ProviderConfig resolveModels(ProviderConfig config) {
+    public ProviderConfig resolveModels(ProviderConfig config, String... sections) {
         ObjectNode json = config.json();
+        if (sections.length > 0) {
+            Set<String> keep = Set.of(sections);
+            List<String> drop = new ArrayList<>();
+            json.fieldNames().forEachRemaining(k -> {
+                if (json.get(k).isObject() && !keep.contains(k)) {
+                    drop.add(k);
+                }
+            });
+            json.remove(drop);
+        }
         List<TextNode> found = new ArrayList<>();
         collect(json, found);
         Set<ModelSpec> specs = new LinkedHashSet<>();

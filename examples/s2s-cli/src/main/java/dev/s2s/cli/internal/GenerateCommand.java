@@ -59,7 +59,7 @@ public final class GenerateCommand extends BaseCommand {
     @Override
     int execute() {
         ProviderConfig cfg = Common.set(Common.loadConfig(config), "llm", "model", model);
-        ProviderConfig llmCfg = resolved(cfg).child("llm");
+        ProviderConfig llmCfg = resolved(cfg, "llm").child("llm");
         if (!llmCfg.has("provider")) {
             throw new ConfigException("the configuration has no llm section with a \"provider\"");
         }

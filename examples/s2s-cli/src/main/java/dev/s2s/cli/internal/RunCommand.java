@@ -72,8 +72,8 @@ public final class RunCommand extends BaseCommand {
             // Text input skips recognition: the recognizer's model need not be fetched.
             cfg = cfg.with("recognizer", java.util.Map.of());
         }
-        cfg = resolved(cfg);
         AudioClip question = input.in == null ? null : readWav(input.in);
+        cfg = resolved(cfg);
         try (SpeechPipeline p = SpeechPipeline.fromConfig(cfg)) {
             boolean[] answering = {false};
             Reply r = input.text != null ? p.streamText(input.text, e -> show(e, answering))

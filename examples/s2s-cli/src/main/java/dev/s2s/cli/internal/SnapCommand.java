@@ -76,7 +76,8 @@ public final class SnapCommand extends BaseCommand {
         if (projector != null) {
             cfg = Common.set(cfg, "projector", "config", projector.toAbsolutePath().toString());
         }
-        cfg = resolved(cfg);
+        var audio = readWav(in);
+        cfg = resolved(cfg, "encoder", "projector", "snapper", "llm");
         for (String s : new String[] {"encoder", "projector", "snapper", "llm"}) {
             if (!cfg.child(s).has("provider")) {
                 throw new ConfigException("snap needs a '" + s + "' section with a \"provider\" in " + config);
@@ -86,7 +87,6 @@ public final class SnapCommand extends BaseCommand {
         ProviderConfig p = cfg.child("projector");
         ProviderConfig s = cfg.child("snapper");
         ProviderConfig l = cfg.child("llm");
-        var audio = readWav(in);
         try (AudioEncoder enc = S2s.audioEncoder(e.provider(), e);
                 EmbeddingProjector proj = S2s.projector(p.provider(), p);
                 LanguageModel llm = S2s.languageModel(l.provider(), l)) {

@@ -56,7 +56,7 @@ public final class SpeakCommand extends BaseCommand {
         if (provider != null) {
             cfg = cfg.with("synthesizer", java.util.Map.of("provider", provider));
         }
-        ProviderConfig tts = resolved(cfg).child("synthesizer");
+        ProviderConfig tts = resolved(cfg, "synthesizer").child("synthesizer");
         if (!tts.has("provider")) {
             throw new ConfigException("the configuration has no synthesizer section with a \"provider\"");
         }

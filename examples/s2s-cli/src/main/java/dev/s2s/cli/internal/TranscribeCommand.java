@@ -45,14 +45,14 @@ public final class TranscribeCommand extends BaseCommand {
 
     @Override
     int execute() {
+        var audio = readWav(in);
         ProviderConfig cfg = Common.set(Common.loadConfig(config), "recognizer", "model", model);
-        ProviderConfig rec = resolved(cfg).child("recognizer");
+        ProviderConfig rec = resolved(cfg, "recognizer").child("recognizer");
         if (!rec.has("provider")) {
             throw new ConfigException("the configuration has no recognizer section with a \"provider\"");
         }
         RecognitionOptions.Builder ob = RecognitionOptions.builder().translate(translate);
         ob.language(language != null ? language : rec.string("language"));
-        var audio = readWav(in);
         try (SpeechRecognizer r = S2s.recognizer(rec.provider(), rec)) {
             long t0 = System.nanoTime();
             Transcript t = r.transcribe(audio, ob.build());
