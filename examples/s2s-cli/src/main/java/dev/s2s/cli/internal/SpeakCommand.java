@@ -40,6 +40,9 @@ public final class SpeakCommand extends BaseCommand {
     @Option(names = "--slow", description = "Speak slowly (where supported).")
     boolean slow;
 
+    @Option(names = "--rate", paramLabel = "HZ", description = "Resample the output to this rate (e.g. 16000).")
+    Integer rate;
+
     @Option(names = "--list-voices", description = "List the synthesizer's voices and exit.")
     boolean listVoices;
 
@@ -70,6 +73,9 @@ public final class SpeakCommand extends BaseCommand {
             long t0 = System.nanoTime();
             AudioClip clip = s.synthesize(String.join(" ", text), o);
             double sec = (System.nanoTime() - t0) / 1e9;
+            if (rate != null) {
+                clip = clip.resample(rate);
+            }
             writeWav(clip, out);
             term.out().printf(Locale.ROOT, "%s: %.2f s of audio at %d Hz (synthesized in %.2f s, RTF %.3f)%n", out,
                     clip.seconds(), clip.sampleRate(), sec, clip.seconds() > 0 ? sec / clip.seconds() : 0.0);
