@@ -76,6 +76,10 @@ public final class Main implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // MaryTTS warns about routine things (e.g. "Locale is null, overriding with en").
+        if (System.getProperty("org.slf4j.simpleLogger.log.marytts") == null && level.equals("warn")) {
+            System.setProperty("org.slf4j.simpleLogger.log.marytts", "error");
+        }
         Terminal terminal = new Terminal(out, err, interactive);
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
