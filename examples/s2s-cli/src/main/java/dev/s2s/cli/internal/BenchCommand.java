@@ -33,15 +33,8 @@ import picocli.CommandLine.Option;
             "Warm-up runs are not counted. --json writes the same numbers as JSON."})
 public final class BenchCommand extends BaseCommand {
 
-    static final class Input {
-        @Option(names = "--in", paramLabel = "WAV", required = true, description = "The question, a WAV file.")
-        Path in;
-        @Option(names = "--text", paramLabel = "TEXT", required = true, description = "The question as text.")
-        String text;
-    }
-
     @ArgGroup(multiplicity = "1")
-    Input input;
+    RunCommand.Input input;
 
     @Option(names = {"-n", "--runs"}, paramLabel = "N", defaultValue = "5", description = "Measured runs "
             + "(default ${DEFAULT-VALUE}).")
@@ -75,16 +68,8 @@ public final class BenchCommand extends BaseCommand {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--runs must be at least 1 and --warmup at least 0");
         }
-        ProviderConfig cfg = Common.loadConfig(config);
-        if (method != null) {
-            cfg = cfg.with("method", method.name().toLowerCase(Locale.ROOT));
-        }
-        cfg = Common.set(cfg, "llm", "maxTokens", maxTokens);
-        if (input.text != null) {
-            cfg = cfg.with("recognizer", Map.of());
-        }
         AudioClip clip = input.in == null ? null : readWav(input.in);
-        cfg = resolved(cfg);
+        ProviderConfig cfg = resolved(RunCommand.pipelineConfig(config, method, maxTokens, input));
         BenchStats stats = new BenchStats();
         try (SpeechPipeline p = SpeechPipeline.fromConfig(cfg)) {
             try (Terminal.Steps steps = term.steps("bench", warmup + runs)) {

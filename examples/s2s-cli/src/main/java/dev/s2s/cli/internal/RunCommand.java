@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 + "missing models are downloaded first."})
 public final class RunCommand extends BaseCommand {
 
+    /** Audio or text in: shared with {@code s2s bench}. */
     static final class Input {
         @Option(names = "--in", paramLabel = "WAV", required = true, description = "The question, a WAV file.")
         Path in;
@@ -61,18 +62,10 @@ public final class RunCommand extends BaseCommand {
 
     @Override
     int execute() {
-        ProviderConfig cfg = Common.loadConfig(config);
-        if (method != null) {
-            cfg = cfg.with("method", method.name().toLowerCase(Locale.ROOT));
-        }
-        cfg = Common.set(cfg, "llm", "system", system);
-        cfg = Common.set(cfg, "llm", "maxTokens", maxTokens);
-        cfg = Common.set(cfg, "synthesizer", "voice", voice);
-        if (input.text != null) {
-            // Text input skips recognition: the recognizer's model need not be fetched.
-            cfg = cfg.with("recognizer", java.util.Map.of());
-        }
         AudioClip question = input.in == null ? null : readWav(input.in);
+        ProviderConfig cfg = pipelineConfig(config, method, maxTokens, input);
+        cfg = Common.set(cfg, "llm", "system", system);
+        cfg = Common.set(cfg, "synthesizer", "voice", voice);
         cfg = resolved(cfg);
         try (SpeechPipeline p = SpeechPipeline.fromConfig(cfg)) {
             boolean[] answering = {false};
@@ -90,6 +83,20 @@ public final class RunCommand extends BaseCommand {
             printTimings(r);
             return ExitCodes.OK;
         }
+    }
+
+    /** The pipeline configuration with the command-line overrides shared by run and bench. */
+    static ProviderConfig pipelineConfig(Path config, PipelineMethod method, Integer maxTokens, Input input) {
+        ProviderConfig cfg = Common.loadConfig(config);
+        if (method != null) {
+            cfg = cfg.with("method", method.name().toLowerCase(Locale.ROOT));
+        }
+        cfg = Common.set(cfg, "llm", "maxTokens", maxTokens);
+        if (input.text != null) {
+            // Text input skips recognition: the recognizer's model need not be fetched.
+            cfg = cfg.with("recognizer", java.util.Map.of());
+        }
+        return cfg;
     }
 
     private void show(PipelineEvent e, boolean[] answering) {
