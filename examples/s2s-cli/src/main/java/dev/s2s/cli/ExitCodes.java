@@ -1,7 +1,7 @@
 package dev.s2s.cli;
 
 /**
- * The exit codes of the {@code s2s} command. Scripts can rely on them.
+ * The exit codes of the {@code s2s} command. Scripts can rely on them. Constants only; thread-safe.
  *
  * <table>
  *   <caption>exit codes</caption>

@@ -6,7 +6,7 @@ import dev.s2s.api.S2sException;
 
 /**
  * A model could not be found or fetched. {@link #reason()} tells why, so that the command line can
- * map it to an exit code; the message names the model, the file and what to do.
+ * map it to an exit code; the message names the model, the file and what to do. Immutable.
  */
 public final class ModelStoreException extends S2sException {
 

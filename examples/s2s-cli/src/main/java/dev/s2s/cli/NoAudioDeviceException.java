@@ -2,7 +2,7 @@ package dev.s2s.cli;
 
 import dev.s2s.api.S2sException;
 
-/** There is no microphone or loudspeaker to open (e.g. a headless machine or container). */
+/** There is no microphone or loudspeaker to open (e.g. a headless machine or container). Immutable. */
 public final class NoAudioDeviceException extends S2sException {
 
     private static final long serialVersionUID = 1L;

@@ -15,6 +15,7 @@ import dev.s2s.api.Wav;
  * that jar is on the class path:
  * <pre>java -cp examples/s2s-cli/target/s2s.jar:examples/espeak-plugin/target/s2s-espeak-plugin.jar \
  *     dev.s2s.examples.PluginUsage "Hello from a plugin"</pre>
+ * <p>Example code, run from {@code main} on one thread.
  */
 public final class PluginUsage {
     private PluginUsage() {

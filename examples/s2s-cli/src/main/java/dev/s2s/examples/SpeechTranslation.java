@@ -21,6 +21,7 @@ import dev.s2s.cli.ModelStore;
  * language ({@code lang}). gTTS calls Google's online TTS endpoint, so this example needs the
  * internet.
  * <pre>java -cp examples/s2s-cli/target/s2s.jar dev.s2s.examples.SpeechTranslation samples/hello-how-are-you.wav fr</pre>
+ * <p>Example code, run from {@code main} on one thread.
  */
 public final class SpeechTranslation {
     private SpeechTranslation() {

@@ -25,6 +25,7 @@ import dev.s2s.cli.ModelStore;
  * vocabulary token (printed with its margin), and the token ids are the language model's prompt.
  * The projector (an "mlp" JSON + safetensors pair) is yours: train one for your encoder and model.
  * <pre>java -cp examples/s2s-cli/target/s2s.jar dev.s2s.examples.TokenPath samples/hello-how-are-you.wav projector.json</pre>
+ * <p>Example code, run from {@code main} on one thread.
  */
 public final class TokenPath {
     private TokenPath() {

@@ -19,6 +19,7 @@ import dev.s2s.cli.ModelStore;
  * Example 1: a voice assistant (text method) in about 30 lines. Whisper hears the question, Qwen2.5
  * answers it (streamed to the console), MaryTTS speaks the answer to {@code reply.wav}.
  * <pre>java -cp examples/s2s-cli/target/s2s.jar dev.s2s.examples.VoiceAssistant samples/what-is-the-capital-of-france.wav</pre>
+ * <p>Example code, run from {@code main} on one thread.
  */
 public final class VoiceAssistant {
     private VoiceAssistant() {

@@ -353,6 +353,11 @@ class ModelStoreTest {
         assertThat(hf.relativePath()).isEqualTo("hf/owner/repo/abc123/sub/x.gguf");
         assertThat(ModelSpec.defaults()).allMatch(ModelSpec::pinned);
         assertThat(ModelSpec.looksLikeName("whisper:base.en")).isTrue();
+        ModelStore offline = ModelStore.builder(home).offline(true).build();
+        assertThat(offline.resolve(home.toString(), null)).isEqualTo(home);
+        assertThat(offline.resolve("not/a/model.bin", null)).isEqualTo(java.nio.file.Path.of("not/a/model.bin"));
+        assertThatThrownBy(() -> offline.resolve("whisper:tiny.en", null)).isInstanceOf(ModelStoreException.class)
+                .hasMessageContaining("ggml-tiny.en.bin");
         assertThat(ModelSpec.looksLikeName("/models/ggml-base.en.bin")).isFalse();
         assertThat(ModelSpec.looksLikeName("C:/models/x.bin")).isFalse();
         assertThatThrownBy(() -> store().spec("whisper:huge")).isInstanceOf(ModelStoreException.class)

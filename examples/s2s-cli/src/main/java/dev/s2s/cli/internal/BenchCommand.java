@@ -25,7 +25,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code s2s bench}: repeated pipeline runs with percentiles. Not API. */
+/** {@code s2s bench}: repeated pipeline runs with percentiles. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the pipeline N times (streaming, as a live turn would) on a clip or a text and print "
                 + "p50 and p95 per stage, time to first audio, total, and the real-time factor "

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code s2s generate}: text in, text out, streamed. Not API. */
+/** {@code s2s generate}: text in, text out, streamed. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Text generation with the configuration's language model (default: Qwen2.5 0.5B Instruct), "
                 + "streamed as it is written.",

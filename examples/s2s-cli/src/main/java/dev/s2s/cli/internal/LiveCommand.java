@@ -24,7 +24,7 @@ import dev.s2s.cli.NoAudioDeviceException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code s2s live}: microphone to loudspeaker. Not API. */
+/** {@code s2s live}: microphone to loudspeaker. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "live", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A live voice loop: speak, pause, and hear the reply, sentence by sentence, as it is written. "
                 + "Speaking while the reply plays stops it (barge-in). Ctrl-C ends.",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code s2s models list|pull|verify}. Not API. */
+/** {@code s2s models list|pull|verify}. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "The model store: list, download and check the models the pipelines use.",
         subcommands = {ModelsCommand.ListCmd.class, ModelsCommand.PullCmd.class, ModelsCommand.VerifyCmd.class})

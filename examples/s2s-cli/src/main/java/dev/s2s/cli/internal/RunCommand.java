@@ -15,7 +15,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code s2s run}: the whole pipeline, audio (or text) in, audio out. Not API. */
+/** {@code s2s run}: the whole pipeline, audio (or text) in, audio out. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Speech in, speech out: recognize the question, answer it with the language model and "
                 + "speak the answer. Prints what it heard, the answer as it is written, and a timing per stage.",

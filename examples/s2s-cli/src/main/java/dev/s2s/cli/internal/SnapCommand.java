@@ -20,7 +20,7 @@ import dev.s2s.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code s2s snap}: the first half of the token path, printing the snapped tokens. Not API. */
+/** {@code s2s snap}: the first half of the token path, printing the snapped tokens. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "snap", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The token path up to the language model: audio encoder -> projector -> snapper. Prints "
                 + "every emitted token with its input frame, score and margin (best minus second-best score: "

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code s2s speak}: text to a WAV file. Not API. */
+/** {@code s2s speak}: text to a WAV file. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "speak", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Text to speech with the configuration's synthesizer (default: MaryTTS, offline), "
                 + "or any installed one with --tts (e.g. gtts, or espeak with --plugin).")

@@ -14,7 +14,7 @@ import dev.s2s.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code s2s transcribe}: speech to text. Not API. */
+/** {@code s2s transcribe}: speech to text. Not API. Not thread-safe: one invocation per instance. */
 @Command(name = "transcribe", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Speech to text with the configuration's recognizer (default: Whisper base.en).")
 public final class TranscribeCommand extends BaseCommand {
