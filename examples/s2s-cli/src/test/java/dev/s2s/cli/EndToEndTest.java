@@ -47,8 +47,7 @@ import dev.s2s.testkit.TestData;
 /**
  * End-to-end runs on the real models in ../shared, through the command line and the pipeline API.
  * They need the whisper, llama and MaryTTS providers; the token path also needs the projector
- * module's "mlp" and "vector" providers and is tagged "e2e-projector", which the s2s-cli pom
- * excludes (property {@code s2s.cli.excludedGroups}) until that module is merged. A missing
+ * module's "mlp" and "vector" providers (tag "e2e-projector"). A missing
  * provider fails when S2S_REQUIRE_TEST_DATA=1 rather than skipping.
  */
 class EndToEndTest {
