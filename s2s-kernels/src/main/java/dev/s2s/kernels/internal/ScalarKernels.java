@@ -22,6 +22,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void matmulTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
             int m, int n, int k) {
+        Checks.matmul(a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc, m, n, k);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, k);

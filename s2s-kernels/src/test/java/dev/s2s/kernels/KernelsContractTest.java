@@ -1,0 +1,151 @@
+package dev.s2s.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The same contract for every implementation: the scalar reference and the one chosen for this
+ * JVM (vector when the Vector API is enabled). Results are compared with a float64 reference.
+ */
+class KernelsContractTest {
+
+    static Stream<Kernels> kernels() {
+        return Stream.of(Kernels.scalar(), Kernels.get()).distinct();
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void dotMatchesFloat64(Kernels k) {
+        Random r = new Random(1);
+        for (int n : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 64, 100, 1000, 2048}) {
+            float[] a = random(r, n + 5);
+            float[] b = random(r, n + 3);
+            double ref = 0;
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                ref += (double) a[2 + i] * b[1 + i];
+                norm += Math.abs((double) a[2 + i] * b[1 + i]);
+            }
+            assertThat((double) k.dot(a, 2, b, 1, n)).as("n=%d", n).isCloseTo(ref, org.assertj.core.data.Offset
+                    .offset(1e-6 * norm + 1e-30));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void matmulTransBMatchesFloat64OnAwkwardShapes(Kernels k) {
+        Random r = new Random(2);
+        int[][] shapes = {{1, 1, 1}, {1, 5, 3}, {2, 4, 8}, {3, 7, 9}, {5, 13, 17}, {7, 70, 33}, {6, 8, 2048},
+            {9, 130, 100}, {17, 67, 2050}, {4, 4, 0}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int kk = s[2];
+            int lda = kk + 3;
+            int ldb = kk + 1;
+            int ldc = n + 2;
+            float[] a = random(r, 7 + m * lda);
+            float[] b = random(r, 5 + n * ldb);
+            float[] c = new float[4 + m * ldc];
+            java.util.Arrays.fill(c, Float.NaN);
+            k.matmulTransB(a, 7, lda, b, 5, ldb, c, 4, ldc, m, n, kk);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    double norm = 0;
+                    for (int p = 0; p < kk; p++) {
+                        double t = (double) a[7 + i * lda + p] * b[5 + j * ldb + p];
+                        ref += t;
+                        norm += Math.abs(t);
+                    }
+                    assertThat((double) c[4 + i * ldc + j]).as("%s shape %dx%dx%d at %d,%d", k.name(), m, n, kk, i, j)
+                            .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-6 * norm + 1e-30));
+                }
+                // padding between rows of C is untouched
+                for (int j = n; j < ldc && i < m - 1; j++) {
+                    assertThat(c[4 + i * ldc + j]).isNaN();
+                }
+            }
+            assertThat(c[0]).isNaN();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void matmulAcrossCacheBlocksMatchesScalar(Kernels k) {
+        Random r = new Random(3);
+        int m = 5;
+        int n = 300;
+        int kk = 4100;
+        float[] a = random(r, m * kk);
+        float[] b = random(r, n * kk);
+        float[] c = new float[m * n];
+        float[] ref = new float[m * n];
+        k.matmulTransB(a, 0, kk, b, 0, kk, c, 0, n, m, n, kk);
+        Kernels.scalar().matmulTransB(a, 0, kk, b, 0, kk, ref, 0, n, m, n, kk);
+        for (int i = 0; i < c.length; i++) {
+            assertThat(c[i]).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5f * (float) Math.sqrt(kk) * 4));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void matmulRejectsBadBounds(Kernels k) {
+        float[] a = new float[10];
+        float[] b = new float[10];
+        float[] c = new float[10];
+        assertThatThrownBy(() -> k.matmulTransB(a, 0, 5, b, 0, 5, c, 0, 2, 2, 2, 6))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leading dimension");
+        assertThatThrownBy(() -> k.matmulTransB(a, 1, 5, b, 0, 5, c, 0, 2, 2, 2, 5))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("A:");
+        assertThatThrownBy(() -> k.matmulTransB(a, 0, 5, b, 0, 5, c, 0, 2, 2, 2, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void softmaxSumsToOneAndIsStable(Kernels k) {
+        float[] x = {1000f, 1001f, 999f, -5f, 0f};
+        k.softmax(x, 1, 3);
+        assertThat(x[0]).isEqualTo(1000f);
+        assertThat(x[4]).isEqualTo(0f);
+        assertThat(x[1] + x[2] + x[3]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(x[1]).isGreaterThan(x[2]);
+        assertThat((double) x[1]).isCloseTo(1 / (1 + Math.exp(-2) + Math.exp(-1006)),
+                org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void halfConversionRoundTripsEveryPattern(Kernels k) {
+        short[] all = new short[65536];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) i;
+        }
+        float[] f = new float[65536];
+        k.halfToFloat(all, 0, f, 0, all.length);
+        short[] back = new short[65536];
+        k.floatToHalf(f, 0, back, 0, f.length);
+        for (int i = 0; i < all.length; i++) {
+            assertThat(Float.floatToIntBits(f[i])).as("pattern %x", i)
+                    .isEqualTo(Float.floatToIntBits(Float.float16ToFloat(all[i])));
+            if (!Float.isNaN(f[i])) {
+                assertThat(back[i]).as("pattern %x", i).isEqualTo(all[i]);
+            }
+        }
+    }
+}
