@@ -1,5 +1,10 @@
 package dev.s2s.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
 import dev.s2s.kernels.internal.KernelsHolder;
 
 /**
@@ -48,4 +53,57 @@ public interface Kernels {
 
     /** Narrows floats to IEEE half bit patterns (round to nearest even). */
     void floatToHalf(float[] src, int srcOff, short[] dst, int dstOff, int n);
+
+    /**
+     * {@link #matmulTransB} split into up to {@code tasks} column ranges of {@code C} (row ranges of
+     * {@code B}) run on {@code executor}; the caller waits for all of them. With {@code tasks <= 1}
+     * or a null executor it runs on the calling thread. Results are identical to the single-threaded
+     * call (every element is computed by the same code).
+     */
+    default void matmulTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+            int m, int n, int k, Executor executor, int tasks) {
+        int t = Math.min(tasks, Math.max(1, n / 16));
+        if (executor == null || t <= 1) {
+            matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
+            return;
+        }
+        int chunk = ((n + t - 1) / t + 3) & ~3;
+        java.util.List<CompletableFuture<Void>> parts = new java.util.ArrayList<>();
+        for (int j0 = chunk; j0 < n; j0 += chunk) {
+            int from = j0;
+            int len = Math.min(chunk, n - j0);
+            parts.add(CompletableFuture.runAsync(
+                    () -> matmulTransB(a, aOff, lda, b, bOff + from * ldb, ldb, c, cOff + from, ldc, m, len, k), executor));
+        }
+        matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, Math.min(chunk, n), k);
+        try {
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Widens {@code n} IEEE half values stored little-endian in {@code src} from byte
+     * {@code byteOffset} into {@code dst}.
+     */
+    void halfToFloat(MemorySegment src, long byteOffset, float[] dst, int dstOff, int n);
+
+    /** {@code dst[dstOff+i] = src[byteOffset+i] * scale} for {@code n} signed bytes. */
+    void int8ToFloat(MemorySegment src, long byteOffset, float scale, float[] dst, int dstOff, int n);
+
+    /**
+     * In-place exact GELU, {@code x · Φ(x) = x/2 · (1 + erf(x/√2))} (PyTorch's default
+     * {@code nn.GELU()}), with {@code erf} accurate to about 1e-7 absolute.
+     */
+    void gelu(float[] x, int off, int n);
+
+    /** In-place SiLU (swish), {@code x · sigmoid(x)}: the gate of SwiGLU. */
+    void silu(float[] x, int off, int n);
+
+    /** In-place ReLU. */
+    void relu(float[] x, int off, int n);
 }

@@ -3,7 +3,12 @@ package dev.s2s.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,5 +152,97 @@ class KernelsContractTest {
                 assertThat(back[i]).as("pattern %x", i).isEqualTo(all[i]);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void halfSegmentConversionMatchesJdkForEveryPatternAndSegmentKind(Kernels k) {
+        short[] all = new short[65536 + 3];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) (i - 3);
+        }
+        byte[] bytes = new byte[all.length * 2];
+        MemorySegment.copy(MemorySegment.ofArray(all), 0, MemorySegment.ofArray(bytes), 0, bytes.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nat = arena.allocate(bytes.length + 1);
+            MemorySegment.copy(MemorySegment.ofArray(bytes), 0, nat, 1, bytes.length);
+            MemorySegment[] segs = {MemorySegment.ofArray(all), MemorySegment.ofArray(bytes), nat.asSlice(1)};
+            for (MemorySegment seg : segs) {
+                float[] f = new float[all.length];
+                k.halfToFloat(seg, 6, f, 3, all.length - 3);
+                for (int i = 3; i < all.length; i++) {
+                    assertThat(Float.floatToIntBits(f[i])).as("pattern %x in %s", all[i], seg)
+                            .isEqualTo(Float.floatToIntBits(Float.float16ToFloat(all[i])));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void int8SegmentConversionScales(Kernels k) {
+        byte[] q = new byte[259];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (byte) (i - 128);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nat = arena.allocate(q.length);
+            MemorySegment.copy(MemorySegment.ofArray(q), 0, nat, 0, q.length);
+            for (MemorySegment seg : new MemorySegment[] {MemorySegment.ofArray(q), nat}) {
+                float[] f = new float[q.length];
+                k.int8ToFloat(seg, 2, 0.5f, f, 1, q.length - 2);
+                assertThat(f[0]).isZero();
+                for (int i = 2; i < q.length; i++) {
+                    assertThat(f[i - 1]).isEqualTo(q[i] * 0.5f);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void activationsMatchReferenceValues(Kernels k) {
+        float[] x = {-3f, -1f, -0.5f, 0f, 0.5f, 1f, 2f, 8f};
+        float[] g = x.clone();
+        k.gelu(g, 0, g.length);
+        // x * Phi(x), Phi from erf tables: erf(0.5/sqrt2)=0.3829249225, erf(1/sqrt2)=0.6826894921,
+        // erf(2/sqrt2)=0.9544997361, erf(3/sqrt2)=0.9973002039
+        double[] phi = {(1 - 0.9973002039) / 2, (1 - 0.6826894921) / 2, (1 - 0.3829249225) / 2, 0.5,
+            (1 + 0.3829249225) / 2, (1 + 0.6826894921) / 2, (1 + 0.9544997361) / 2, 1.0};
+        for (int i = 0; i < x.length; i++) {
+            assertThat((double) g[i]).as("gelu(%s)", x[i]).isCloseTo(x[i] * phi[i],
+                    org.assertj.core.data.Offset.offset(3e-7 * Math.max(1, Math.abs(x[i]))));
+        }
+        float[] s = x.clone();
+        k.silu(s, 1, 6);
+        assertThat(s[0]).isEqualTo(-3f);
+        assertThat(s[7]).isEqualTo(8f);
+        for (int i = 1; i < 7; i++) {
+            assertThat((double) s[i]).isCloseTo(x[i] / (1 + Math.exp(-x[i])), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        float[] r = x.clone();
+        k.relu(r, 0, r.length);
+        assertThat(r).containsExactly(0f, 0f, 0f, 0f, 0.5f, 1f, 2f, 8f);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void parallelMatmulEqualsSingleThreaded(Kernels k) {
+        Random r = new Random(4);
+        int m = 7;
+        int n = 203;
+        int kk = 129;
+        float[] a = random(r, m * kk);
+        float[] b = random(r, n * kk);
+        float[] c1 = new float[m * n];
+        float[] c2 = new float[m * n];
+        k.matmulTransB(a, 0, kk, b, 0, kk, c1, 0, n, m, n, kk);
+        ExecutorService ex = Executors.newFixedThreadPool(3);
+        try {
+            k.matmulTransB(a, 0, kk, b, 0, kk, c2, 0, n, m, n, kk, ex, 3);
+        } finally {
+            ex.shutdownNow();
+        }
+        assertThat(c2).containsExactly(c1);
     }
 }

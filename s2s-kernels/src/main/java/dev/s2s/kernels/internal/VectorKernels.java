@@ -1,6 +1,13 @@
 package dev.s2s.kernels.internal;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -221,5 +228,79 @@ public final class VectorKernels implements Kernels {
     @Override
     public void floatToHalf(float[] src, int srcOff, short[] dst, int dstOff, int n) {
         KernelsHolder.SCALAR.floatToHalf(src, srcOff, dst, dstOff, n);
+    }
+
+    @Override
+    public void halfToFloat(MemorySegment src, long byteOffset, float[] dst, int dstOff, int n) {
+        java.util.Objects.checkFromIndexSize(dstOff, n, dst.length);
+        if (L != 8 || !vectorReadable(src)) {
+            KernelsHolder.SCALAR.halfToFloat(src, byteOffset, dst, dstOff, n);
+            return;
+        }
+        int i = 0;
+        int upper = n & ~7;
+        for (; i < upper; i += 8) {
+            halfToFloat8(src, byteOffset + 2L * i).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = Float.float16ToFloat(src.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED,
+                    byteOffset + 2L * i));
+        }
+    }
+
+    /**
+     * Eight halves at {@code off} widened with integer bit operations (the Vector API has no half
+     * conversion): {@code bits(em << 13) * 2^112} is exact for zeros, subnormals and normals;
+     * infinities and NaNs (exponent 31) are rebuilt separately.
+     */
+    static FloatVector halfToFloat8(MemorySegment src, long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, src, off,
+                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector em = h.and(0x7FFF);
+        IntVector normal = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
+                .reinterpretAsInts();
+        VectorMask<Integer> special = em.compare(VectorOperators.GE, 0x7C00);
+        IntVector inf = em.and(0x3FF).lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
+        return normal.blend(inf, special).or(sign).reinterpretAsFloats();
+    }
+
+    @Override
+    public void int8ToFloat(MemorySegment src, long byteOffset, float scale, float[] dst, int dstOff, int n) {
+        java.util.Objects.checkFromIndexSize(dstOff, n, dst.length);
+        if (L != 8 || !vectorReadable(src)) {
+            KernelsHolder.SCALAR.int8ToFloat(src, byteOffset, scale, dst, dstOff, n);
+            return;
+        }
+        int i = 0;
+        int upper = n & ~7;
+        for (; i < upper; i += 8) {
+            ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, src, byteOffset + i,
+                    ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, FloatVector.SPECIES_256, 0)).mul(scale)
+                    .intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, byteOffset + i) * scale;
+        }
+    }
+
+    /** The Vector API reads native segments and heap segments over {@code byte[]} only. */
+    private static boolean vectorReadable(MemorySegment s) {
+        return s.isNative() || s.heapBase().map(o -> o instanceof byte[]).orElse(false);
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        KernelsHolder.SCALAR.gelu(x, off, n);
+    }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        KernelsHolder.SCALAR.silu(x, off, n);
+    }
+
+    @Override
+    public void relu(float[] x, int off, int n) {
+        KernelsHolder.SCALAR.relu(x, off, n);
     }
 }
