@@ -1,15 +1,11 @@
 package dev.s2s.train.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 import dev.s2s.kernels.Kernels;
 
 /**
- * Matrix helpers for the trainer on top of {@link Kernels#matmulTransB}: row-parallel
+ * Matrix helpers for the trainer on top of {@link Kernels#matmulTransB}: parallel
  * {@code A·Bᵀ} and a cache-blocked transpose (so that {@code A·B} and {@code Aᵀ·B} become
  * {@code A·Bᵀ} on transposed copies). Not API. Thread-safe when callers use distinct outputs.
  */
@@ -26,7 +22,7 @@ public final class Linalg {
     /**
      * @param kernels the kernels to call
      * @param pool    executor for row-parallel matmuls, or null to run on the caller's thread
-     * @param threads number of row blocks to split big matmuls into (1 = no splitting)
+     * @param threads number of parts to split big matmuls into (1 = no splitting)
      */
     public Linalg(Kernels kernels, ExecutorService pool, int threads) {
         this.kernels = kernels;
@@ -39,7 +35,7 @@ public final class Linalg {
         return kernels;
     }
 
-    /** {@code C = A · Bᵀ} as {@link Kernels#matmulTransB}, split by rows of A over the pool. */
+    /** {@code C = A · Bᵀ} as {@link Kernels#matmulTransB}, split over the pool when large. */
     public void mmTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
             int m, int n, int k) {
         if (m == 0 || n == 0) {
@@ -51,28 +47,10 @@ public final class Linalg {
             }
             return;
         }
-        if (threads == 1 || (long) m * n * k < PARALLEL_MIN || m < 2 * threads) {
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN) {
             kernels.matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
-            return;
-        }
-        int chunk = (m + threads - 1) / threads;
-        List<Future<?>> fs = new ArrayList<>(threads);
-        for (int start = chunk; start < m; start += chunk) {
-            int s = start;
-            int rows = Math.min(chunk, m - s);
-            fs.add(pool.submit(() -> kernels.matmulTransB(a, aOff + s * lda, lda, b, bOff, ldb, c, cOff + s * ldc,
-                    ldc, rows, n, k)));
-        }
-        kernels.matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(chunk, m), n, k);
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matmul failed: " + e.getCause(), e.getCause());
-            }
+        } else {
+            kernels.matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, pool, threads);
         }
     }
 

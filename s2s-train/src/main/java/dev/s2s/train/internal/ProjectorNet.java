@@ -329,17 +329,31 @@ public final class ProjectorNet {
         logits = grow(logits, n * classes);
         la.mmTransB(x, 0, din, params, oW1, din, a1, 0, hidden, n, hidden, din);
         Activation act = spec.activation();
-        boolean drop = dropout > 0 && rng != null;
-        float keep = 1f / (1f - dropout);
         for (int i = 0; i < n; i++) {
             int r = i * hidden;
             for (int j = 0; j < hidden; j++) {
-                float v = a1[r + j] + params[oB1 + j];
-                a1[r + j] = v;
-                float m = drop ? (rng.nextFloat() < dropout ? 0f : keep) : 1f;
-                mask[r + j] = m;
-                h[r + j] = activate(act, v) * m;
+                a1[r + j] += params[oB1 + j];
             }
+        }
+        System.arraycopy(a1, 0, h, 0, n * hidden);
+        switch (act) {
+            case GELU -> la.kernels().gelu(h, 0, n * hidden);
+            case RELU -> la.kernels().relu(h, 0, n * hidden);
+            case GELU_TANH -> {
+                for (int i = 0; i < n * hidden; i++) {
+                    h[i] = activate(act, h[i]);
+                }
+            }
+        }
+        if (dropout > 0 && rng != null) {
+            float keep = 1f / (1f - dropout);
+            for (int i = 0; i < n * hidden; i++) {
+                float m = rng.nextFloat() < dropout ? 0f : keep;
+                mask[i] = m;
+                h[i] *= m;
+            }
+        } else {
+            Arrays.fill(mask, 0, n * hidden, 1f);
         }
         la.mmTransB(h, 0, hidden, params, oW2, hidden, z, 0, dim, n, dim, hidden);
         for (int i = 0; i < n; i++) {
