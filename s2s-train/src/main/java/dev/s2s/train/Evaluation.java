@@ -9,6 +9,9 @@ import java.util.function.Function;
 
 import dev.s2s.api.EmbeddingProjector;
 import dev.s2s.api.EmbeddingSequence;
+import dev.s2s.api.GenerationOptions;
+import dev.s2s.api.LanguageModel;
+import dev.s2s.api.Prompt;
 import dev.s2s.api.SnapOptions;
 import dev.s2s.api.TokenSnapper;
 
@@ -73,6 +76,36 @@ public final class Evaluation {
             perVoiceTer = Map.copyOf(perVoiceTer);
             scored = List.copyOf(scored);
         }
+    }
+
+    /**
+     * A decoded example fed to the language model.
+     *
+     * @param id           the utterance id
+     * @param reference    the reference text
+     * @param decoded      the decoded ids as text (the LLM's detokenizer)
+     * @param continuation what the LLM generated after the decoded ids
+     * @param errors       edit distance of the ids
+     */
+    public record Example(String id, String reference, String decoded, String continuation, int errors) {
+    }
+
+    /**
+     * Feeds the first {@code count} scored utterances to {@code llm}: the decoded ids as a token
+     * prompt (as text when the model does not take token prompts), and returns each with the
+     * model's continuation.
+     */
+    public static List<Example> examples(Result result, LanguageModel llm, int count, GenerationOptions options) {
+        List<Example> out = new ArrayList<>();
+        for (Scored s : result.scored().subList(0, Math.min(count, result.scored().size()))) {
+            int[] ids = s.hypothesis();
+            String decoded = ids.length == 0 ? "" : llm.detokenize(ids);
+            Prompt prompt = llm.supportedPrompts().contains(Prompt.Kind.TOKENS) && ids.length > 0 ? Prompt.tokens(ids)
+                    : Prompt.text(decoded);
+            String cont = llm.generate(prompt, options).text();
+            out.add(new Example(s.id(), s.text(), decoded, cont, s.errors()));
+        }
+        return out;
     }
 
     /** Scores a trained projector with its own greedy CTC decoding. */
