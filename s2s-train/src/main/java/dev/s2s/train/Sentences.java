@@ -21,7 +21,7 @@ import dev.s2s.api.Prompt;
  */
 public final class Sentences {
 
-    private static final Pattern END = Pattern.compile("(?<=[.!?])[\"')\\]]*\\s+");
+    private static final Pattern END = Pattern.compile("(?<=[.!?][\"')\\]]{0,2})\\s+");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private Sentences() {
