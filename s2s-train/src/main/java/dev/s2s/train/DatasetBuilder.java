@@ -34,7 +34,8 @@ import dev.s2s.api.SpeechSynthesizer;
 import dev.s2s.api.SynthesisOptions;
 import dev.s2s.formats.Npy;
 import dev.s2s.formats.NpyArray;
-import dev.s2s.train.internal.Wav;
+import dev.s2s.api.Wav;
+import dev.s2s.api.WavEncoding;
 
 /**
  * Builds a speech dataset through the provider SPI only: each sentence becomes token ids through
@@ -218,7 +219,7 @@ public final class DatasetBuilder {
                         String aname = null;
                         if (keepAudio) {
                             aname = "audio/" + it.id() + ".wav";
-                            Wav.write(mono, dir.resolve(aname));
+                            Wav.write(mono, dir.resolve(aname), WavEncoding.PCM_16);
                         }
                         DatasetEntry e = new DatasetEntry(it.id(), it.sentence(), it.text(), it.tokens(),
                                 it.voice().label(), aname, fname, feats.frames(), feats.dim(),
