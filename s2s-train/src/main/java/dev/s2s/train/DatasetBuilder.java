@@ -161,11 +161,23 @@ public final class DatasetBuilder {
             throw new ConfigException("cannot write dataset folder " + dir + ": " + e.getMessage(), e);
         }
         Set<String> done = new HashSet<>();
-        if (Files.exists(dir.resolve(Dataset.MANIFEST))) {
+        Path manifestFile = dir.resolve(Dataset.MANIFEST);
+        if (Files.exists(manifestFile)) {
+            // keep the complete entries whose features exist, and drop a line cut by an interruption
+            List<String> keep = new ArrayList<>();
             for (DatasetEntry e : Dataset.open(dir).entries()) {
                 if (Files.isRegularFile(dir.resolve(e.features()))) {
                     done.add(e.id());
+                    keep.add(Dataset.line(e));
                 }
+            }
+            try {
+                Path tmp = dir.resolve(Dataset.MANIFEST + ".tmp");
+                Files.write(tmp, keep, StandardCharsets.UTF_8);
+                Files.move(tmp, manifestFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new ConfigException("cannot rewrite " + manifestFile + ": " + e.getMessage(), e);
             }
         }
         record Item(int sentence, String text, int[] tokens, Voice voice, String id) {
