@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.s2s.api.ProviderConfig;
-import dev.s2s.train.internal.SafetensorsWriter;
+import dev.s2s.api.ConfigException;
+import dev.s2s.formats.SafetensorsWriter;
 
 /**
  * Writes a {@link TrainedProjector} in the format the "mlp" {@code EmbeddingProjector} provider
@@ -22,7 +23,8 @@ import dev.s2s.train.internal.SafetensorsWriter;
  * <p>Tensors: {@code input_mean}, {@code input_std} (z-normalisation of the input features),
  * {@code linear1.weight} (hidden × (2c+1)·k·inputDim), {@code linear1.bias},
  * {@code linear2.weight} (outputDim × hidden), {@code linear2.bias} and {@code blank}
- * (outputDim). Stateless and thread-safe.
+ * (outputDim). The JSON also records, under {@code "snap"}, the metric and repeat collapsing that
+ * reproduce the trainer's decoding. Stateless and thread-safe.
  */
 public final class ProjectorExport {
 
@@ -46,8 +48,11 @@ public final class ProjectorExport {
      * @throws IOException when the files cannot be written
      */
     public static Written write(TrainedProjector p, Path dir, String name) throws IOException {
-        Files.createDirectories(dir);
         ProjectorSpec s = p.spec();
+        if (s.activation() == ProjectorSpec.Activation.GELU_TANH) {
+            throw new ConfigException("the mlp projector has no tanh-approximated GELU; train with GELU or RELU to export");
+        }
+        Files.createDirectories(dir);
         Path weights = dir.resolve(name + ".safetensors");
         new SafetensorsWriter()
                 .add("input_mean", p.mean(), s.inputDim())
@@ -57,7 +62,7 @@ public final class ProjectorExport {
                 .add("linear2.weight", p.w2(), s.outputDim(), s.hidden())
                 .add("linear2.bias", p.b2(), s.outputDim())
                 .add("blank", p.blank(), s.outputDim())
-                .meta("producer", "s2s-train")
+                .metadata("producer", "s2s-train")
                 .write(weights);
         Path config = dir.resolve(name + ".json");
         JSON.writeValue(config.toFile(), config(p, weights.getFileName().toString()));
@@ -71,27 +76,22 @@ public final class ProjectorExport {
         n.put("provider", "mlp");
         n.put("weights", weightsFile);
         n.put("inputDim", s.inputDim());
-        n.put("outputDim", s.outputDim());
         n.put("stack", s.stack());
-        n.put("stackTail", s.padTail() ? "pad" : "drop");
+        n.put("tail", s.padTail() ? "pad" : "drop");
         n.put("context", s.context());
-        n.put("activation", switch (s.activation()) {
-            case GELU -> "gelu";
-            case GELU_TANH -> "gelu_tanh";
-            case RELU -> "relu";
-        });
-        ObjectNode t = n.putObject("tensors");
-        t.put("mean", "input_mean");
-        t.put("std", "input_std");
-        t.put("linear1.weight", "linear1.weight");
-        t.put("linear1.bias", "linear1.bias");
-        t.put("linear2.weight", "linear2.weight");
-        t.put("linear2.bias", "linear2.bias");
-        t.put("blank", "blank");
-        n.put("metric", s.similarity() == ProjectorSpec.Similarity.COSINE ? "cosine" : "inner_product");
-        n.put("collapseRepeats", true);
+        n.put("inputMean", "input_mean");
+        n.put("inputStd", "input_std");
+        n.putObject("linear1").put("weight", "linear1.weight").put("bias", "linear1.bias");
+        n.put("activation", s.activation() == ProjectorSpec.Activation.RELU ? "relu" : "gelu");
+        n.putObject("linear2").put("weight", "linear2.weight").put("bias", "linear2.bias");
+        n.put("blank", "blank");
+        // how the trainer scored: the snapper settings that reproduce its decoding
+        ObjectNode snap = n.putObject("snap");
+        snap.put("metric", s.similarity() == ProjectorSpec.Similarity.COSINE ? "cosine" : "inner_product");
+        snap.put("collapseRepeats", true);
         n.put("cosineScale", p.scale());
-        n.put("vocabulary", p.tokenMatrix().rows());
+        n.put("vocabularySize", p.tokenMatrix().rows());
+        n.put("outputDim", s.outputDim());
         return n;
     }
 

@@ -139,9 +139,13 @@ public final class TrainedProjector {
     static float[] normalize(EmbeddingSequence features, float[] mean, float[] std) {
         float[] x = features.data();
         int f = mean.length;
+        float[] inv = new float[f];
+        for (int d = 0; d < f; d++) {
+            inv[d] = 1f / std[d];
+        }
         for (int i = 0; i < x.length; i++) {
             int d = i % f;
-            x[i] = (x[i] - mean[d]) / std[d];
+            x[i] = (x[i] - mean[d]) * inv[d];
         }
         return x;
     }
