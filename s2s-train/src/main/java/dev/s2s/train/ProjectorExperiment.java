@@ -60,8 +60,15 @@ public final class ProjectorExperiment {
     public static Report train(Dataset dataset, int heldOutSentences, long splitSeed, ProjectorTrainer trainer,
             LanguageModel llm, Path outDir, String name, int examples, GenerationOptions generation) {
         List<List<DatasetEntry>> split = dataset.splitBySentence(heldOutSentences, splitSeed);
-        List<Utterance> train = dataset.load(split.get(0));
-        List<Utterance> held = dataset.load(split.get(1));
+        return train(dataset, split.get(0), split.get(1), trainer, llm, outDir, name, examples, generation);
+    }
+
+    /** As {@link #train(Dataset, int, long, ProjectorTrainer, LanguageModel, Path, String, int, GenerationOptions)} with an explicit split. */
+    public static Report train(Dataset dataset, List<DatasetEntry> trainEntries, List<DatasetEntry> heldOutEntries,
+            ProjectorTrainer trainer, LanguageModel llm, Path outDir, String name, int examples,
+            GenerationOptions generation) {
+        List<Utterance> train = dataset.load(trainEntries);
+        List<Utterance> held = dataset.load(heldOutEntries);
         TrainingResult r = trainer.train(train, held, llm.tokenEmbeddings());
         Evaluation.Result ev = Evaluation.evaluate(r.projector(), held);
         List<Evaluation.Example> ex = examples > 0 ? Evaluation.examples(ev, llm, examples, generation) : List.of();

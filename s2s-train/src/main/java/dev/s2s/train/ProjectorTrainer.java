@@ -61,6 +61,28 @@ public final class ProjectorTrainer {
     }
 
     /**
+     * The A1 recipe for 80-d log-mel features at 20 ms: k=4, no context, hidden 256, exact GELU,
+     * cosine logits, no dropout or masks.
+     */
+    public static Builder recipeA1() {
+        return builder().stack(4).context(0).hidden(256).learningRate(2e-3).batchSize(16);
+    }
+
+    /**
+     * The A2 recipe: k=4, ±2 stacked frames of context, hidden 512, dropout 0.1, SpecAugment,
+     * cosine logits.
+     */
+    public static Builder recipeA2() {
+        return builder().stack(4).context(2).hidden(512).dropout(0.1f).specAugment(SpecAugment.defaults())
+                .learningRate(1.5e-3).batchSize(16);
+    }
+
+    /** The A3 recipe for Whisper encoder states (50 frames/s): k=4, ±1 context, hidden 512, dropout 0.1. */
+    public static Builder recipeA3() {
+        return builder().stack(4).context(1).hidden(512).dropout(0.1f).learningRate(1.5e-3).batchSize(16);
+    }
+
+    /**
      * Trains on {@code train}, reporting held-out TER after each epoch.
      *
      * @param train   training utterances (all with the same feature width)
