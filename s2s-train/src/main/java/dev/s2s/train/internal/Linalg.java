@@ -38,15 +38,6 @@ public final class Linalg {
     /** {@code C = A · Bᵀ} as {@link Kernels#matmulTransB}, split over the pool when large. */
     public void mmTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
             int m, int n, int k) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
-            return;
-        }
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN) {
             kernels.matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
         } else {
