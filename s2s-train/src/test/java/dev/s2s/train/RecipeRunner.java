@@ -68,36 +68,8 @@ public final class RecipeRunner {
             }
             System.out.printf(Locale.ROOT, "%d sentences (%.1f s)%n", text.size(), (System.nanoTime() - t0) * 1e-9);
 
-            ProviderConfig encCfg = encoderName.equals("whisper-mel")
-                    ? ProviderConfig.of(Map.of("model", shared.resolve("models/for-tests-ggml-tiny.bin").toString(),
-                            "pairAverage", true))
-                    : ProviderConfig.of(Map.of("model", a.getOrDefault("encoder-model",
-                            shared.resolve("models/for-tests-ggml-tiny.bin").toString())));
-            List<AutoCloseable> open = new ArrayList<>();
-            try (AudioEncoder enc = S2s.audioEncoder(encoderName, encCfg)) {
-                DatasetBuilder.Builder db = DatasetBuilder.builder().outputDir(dataDir).sentences(text)
-                        .languageModel(llm).encoder(enc).threads(dataThreads).keepAudio(false)
-                        .listener((d, t, id) -> {
-                            if (d % 50 == 0 || d == t) {
-                                System.out.printf(Locale.ROOT, "  dataset %d/%d%n", d, t);
-                            }
-                        });
-                Map<String, SpeechSynthesizer> synths = new HashMap<>();
-                for (String v : voicesArg.split(",")) {
-                    String[] sv = v.split(":", 2);
-                    SpeechSynthesizer s = synths.computeIfAbsent(sv[0], n -> {
-                        SpeechSynthesizer x = S2s.synthesizer(n, ProviderConfig.empty());
-                        open.add(x);
-                        return x;
-                    });
-                    db.voice(v, s, SynthesisOptions.builder().voice(sv.length > 1 ? sv[1] : null).build());
-                }
-                DatasetBuilder.Summary sum = db.build().run();
-                System.out.println("dataset: " + sum);
-            } finally {
-                for (AutoCloseable c : open) {
-                    c.close();
-                }
+            if (!Boolean.parseBoolean(a.getOrDefault("skip-build", "false"))) {
+                buildDataset(a, encoderName, shared, voicesArg, dataThreads, dataDir, text, llm);
             }
             Dataset ds = Dataset.open(dataDir);
             List<List<DatasetEntry>> split = ds.splitBySentence(heldOut, 7);
@@ -155,6 +127,41 @@ public final class RecipeRunner {
                 for (Evaluation.Example e : ov.examples()) {
                     System.out.printf("  ref: %s%n  got: %s%n  llm: %s%n", e.reference(), e.decoded(), e.continuation());
                 }
+            }
+        }
+    }
+    private static void buildDataset(Map<String, String> a, String encoderName, Path shared, String voicesArg,
+            int dataThreads, Path dataDir, List<String> text, LanguageModel llm) throws Exception {
+        ProviderConfig encCfg = encoderName.equals("whisper-mel")
+                ? ProviderConfig.of(Map.of("model", shared.resolve("models/for-tests-ggml-tiny.bin").toString(),
+                        "pairAverage", true))
+                : ProviderConfig.of(Map.of("model", a.getOrDefault("encoder-model",
+                        shared.resolve("models/for-tests-ggml-tiny.bin").toString())));
+        List<AutoCloseable> open = new ArrayList<>();
+        try (AudioEncoder enc = S2s.audioEncoder(encoderName, encCfg)) {
+            DatasetBuilder.Builder db = DatasetBuilder.builder().outputDir(dataDir).sentences(text)
+                    .languageModel(llm).encoder(enc).threads(dataThreads)
+                    .keepAudio(Boolean.parseBoolean(a.getOrDefault("keep-audio", "false")))
+                    .listener((d, t, id) -> {
+                        if (d % 50 == 0 || d == t) {
+                            System.out.printf(Locale.ROOT, "  dataset %d/%d%n", d, t);
+                        }
+                    });
+            Map<String, SpeechSynthesizer> synths = new HashMap<>();
+            for (String v : voicesArg.split(",")) {
+                String[] sv = v.split(":", 2);
+                SpeechSynthesizer s = synths.computeIfAbsent(sv[0], n -> {
+                    SpeechSynthesizer x = S2s.synthesizer(n, ProviderConfig.empty());
+                    open.add(x);
+                    return x;
+                });
+                db.voice(v, s, SynthesisOptions.builder().voice(sv.length > 1 ? sv[1] : null).build());
+            }
+            DatasetBuilder.Summary sum = db.build().run();
+            System.out.println("dataset: " + sum);
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
             }
         }
     }
