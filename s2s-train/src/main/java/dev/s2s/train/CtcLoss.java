@@ -89,6 +89,7 @@ public final class CtcLoss {
         }
         // log-softmax of every frame
         double[] logp = new double[frames * classes];
+        double[] prob = grad == null ? null : new double[frames * classes];
         for (int t = 0; t < frames; t++) {
             int base = off + t * classes;
             double max = Double.NEGATIVE_INFINITY;
@@ -97,11 +98,19 @@ public final class CtcLoss {
             }
             double sum = 0;
             for (int k = 0; k < classes; k++) {
-                sum += Math.exp(logits[base + k] - max);
+                double e = Math.exp(logits[base + k] - max);
+                if (prob != null) {
+                    prob[t * classes + k] = e;
+                }
+                sum += e;
             }
             double lse = max + Math.log(sum);
+            double inv = 1 / sum;
             for (int k = 0; k < classes; k++) {
                 logp[t * classes + k] = logits[base + k] - lse;
+                if (prob != null) {
+                    prob[t * classes + k] *= inv;
+                }
             }
         }
         double ninf = Double.NEGATIVE_INFINITY;
@@ -168,7 +177,7 @@ public final class CtcLoss {
                 }
                 int base = off + t * classes;
                 for (int k = 0; k < classes; k++) {
-                    double sm = Math.exp(logp[t * classes + k]);
+                    double sm = prob[t * classes + k];
                     double pk = post[k] == ninf ? 0 : Math.exp(post[k] - logLik);
                     grad[base + k] = (float) ((sm - pk) * gradScale);
                 }
