@@ -30,6 +30,7 @@ public final class ProjectorNet {
     }
 
     private static final float NORM_EPS = 1e-12f;
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     private final ProjectorSpec spec;
     private final Linalg la;
@@ -477,7 +478,17 @@ public final class ProjectorNet {
         Activation act = spec.activation();
         for (int i = 0; i < n * hidden; i++) {
             float m = mask[i];
-            dH[i] = m == 0f ? 0f : dH[i] * m * activateGrad(act, a1[i]);
+            if (m == 0f) {
+                dH[i] = 0f;
+            } else if (act == Activation.GELU) {
+                // GELU'(x) = Φ(x) + x φ(x), with Φ(x) = gelu(x) / x recovered from the forward output
+                float x = a1[i];
+                float phiCdf = Math.abs(x) > 1e-3f ? (h[i] / m) / x : 0.5f + INV_SQRT_2PI * x;
+                float dens = INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x);
+                dH[i] *= m * (phiCdf + x * dens);
+            } else {
+                dH[i] *= m * activateGrad(act, a1[i]);
+            }
         }
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < hidden; j++) {
