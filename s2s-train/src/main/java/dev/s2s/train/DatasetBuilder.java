@@ -137,10 +137,31 @@ public final class DatasetBuilder {
     /**
      * Builds (or completes) the dataset.
      *
-     * @throws ConfigException when the folder holds a dataset of different sentences, or cannot be
-     *                         written
+     * @throws ConfigException when the folder holds a dataset of different sentences, another build
+     *                         is running in it, or it cannot be written
      */
     public Summary run() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConfigException("cannot create dataset folder " + dir + ": " + e.getMessage(), e);
+        }
+        // one build per folder at a time: a second one would rewrite the manifest under the first
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new ConfigException("another dataset build is running in " + dir);
+            }
+            return runLocked();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new ConfigException("another dataset build is running in " + dir, e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot lock dataset folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Summary runLocked() {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(dir.resolve("features"));

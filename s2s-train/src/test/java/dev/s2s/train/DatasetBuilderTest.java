@@ -75,6 +75,12 @@ class DatasetBuilderTest {
         assertThat(split.get(0)).hasSize(6);
         assertThat(split.get(0)).noneMatch(a -> split.get(1).stream().anyMatch(b -> b.text().equals(a.text())));
 
+        // a second build while one holds the folder is refused
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = ch.lock()) {
+            assertThatThrownBy(() -> builder(dir, SENTENCES, synth, new AtomicInteger()).run())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("another dataset build");
+        }
         // a folder of other sentences is refused
         assertThatThrownBy(() -> builder(dir, List.of("the cat."), synth, new AtomicInteger()).run())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("other sentences");
