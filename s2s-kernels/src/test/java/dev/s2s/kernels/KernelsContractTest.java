@@ -136,6 +136,30 @@ class KernelsContractTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void softmaxOfLongRowsAgreesWithTheReference(Kernels k) {
+        java.util.Random r = new java.util.Random(3);
+        for (int n : new int[] {7, 8, 33, 1500, 1503}) {
+            float[] x = new float[n + 2];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (r.nextGaussian() * 8);
+            }
+            float[] ref = x.clone();
+            Kernels.scalar().softmax(ref, 1, n);
+            k.softmax(x, 1, n);
+            double sum = 0;
+            for (int i = 1; i <= n; i++) {
+                assertThat((double) x[i]).as("n=%d i=%d", n, i)
+                        .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-6 * ref[i] + 1e-12));
+                sum += x[i];
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(x[0]).isEqualTo(ref[0]);
+            assertThat(x[n + 1]).isEqualTo(ref[n + 1]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void halfConversionRoundTripsEveryPattern(Kernels k) {
         short[] all = new short[65536];
         for (int i = 0; i < all.length; i++) {
