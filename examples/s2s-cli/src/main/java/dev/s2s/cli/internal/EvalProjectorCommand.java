@@ -111,7 +111,8 @@ public final class EvalProjectorCommand extends BaseCommand {
     /** Prints reference, decoded text and the LLM's continuation of each example. */
     static void printExamples(Terminal term, List<Evaluation.Example> examples) {
         for (Evaluation.Example e : examples) {
-            term.out().printf("  ref: %s%n  got: %s%n  llm: %s%n", e.reference(), e.decoded(), e.continuation());
+            term.out().printf("  ref: %s%n  got: %s%n  llm: %s%n", e.reference(), e.decoded(),
+                    e.continuation().replace("\n", "\\n"));
         }
     }
 }
