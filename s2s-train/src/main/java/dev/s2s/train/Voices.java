@@ -30,7 +30,8 @@ public final class Voices implements AutoCloseable {
     /**
      * Opens the synthesizers of {@code specs}.
      *
-     * @throws ConfigException for an empty list or spec, or an unknown synthesizer provider
+     * @throws ConfigException for an empty list or a malformed spec
+     * @throws dev.s2s.api.ProviderNotFoundException for an unknown synthesizer provider
      */
     public static Voices open(List<String> specs) {
         if (specs == null || specs.isEmpty()) {
