@@ -1,20 +1,11 @@
 package dev.s2s.cli.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import dev.s2s.api.ConfigException;
-import dev.s2s.api.LanguageModel;
-import dev.s2s.api.ProviderConfig;
 import dev.s2s.cli.ExitCodes;
-import dev.s2s.train.Dataset;
-import dev.s2s.train.DatasetEntry;
-import dev.s2s.train.Evaluation;
-import dev.s2s.train.ProjectorExperiment;
 import dev.s2s.train.SftExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,12 +50,8 @@ public final class DatasetCommand implements Runnable {
         @Mixin
         TrainingOptions training;
 
-        @Option(names = "--data", paramLabel = "DIR", required = true, description = "Dataset folder.")
-        Path data;
-
-        @Option(names = "--projector", paramLabel = "JSON", required = true, description = "The exported "
-                + "projector configuration (NAME.json of train-projector).")
-        Path projector;
+        @Mixin
+        ProjectorInputs inputs;
 
         @Option(names = "--format", paramLabel = "alpaca|chat", defaultValue = "alpaca", description = "JSONL "
                 + "layout (default ${DEFAULT-VALUE}).")
@@ -86,31 +73,22 @@ public final class DatasetCommand implements Runnable {
         }
 
         @Override
-        int execute() {
+        int execute() throws IOException {
             SftExport.Format f = switch (format.strip().toLowerCase(Locale.ROOT)) {
                 case "alpaca" -> SftExport.Format.ALPACA;
                 case "chat" -> SftExport.Format.CHAT;
                 default -> throw new ConfigException("--format must be alpaca or chat, got '" + format + "'");
             };
-            if (!Files.isRegularFile(projector)) {
-                throw new ConfigException("--projector " + projector + ": no such file");
-            }
-            Dataset ds = Dataset.open(data);
-            List<DatasetEntry> entries = switch (part) {
+            return inputs.score(common, training, ds -> switch (part) {
                 case all -> ds.entries();
                 case train -> training.split(ds).get(0);
                 case heldout -> training.split(ds).get(1);
-            };
-            ProviderConfig cfg = resolved(training.config(), "llm");
-            try (LanguageModel llm = TrainingOptions.openLlm(cfg)) {
-                Evaluation.Result r = ProjectorExperiment.evaluate(ds, entries, projector, llm);
+            }, (r, llm) -> {
                 int n = SftExport.write(r.scored(), llm, f, instruction, SftExport.REFERENCE, out);
                 term.out().printf(Locale.ROOT, "%d pairs written to %s (TER of the snapped input %.3f)%n", n, out,
                         r.ter());
                 return ExitCodes.OK;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-            }
+            });
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.s2s.cli.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,12 +11,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.s2s.api.ConfigException;
-import dev.s2s.api.LanguageModel;
-import dev.s2s.api.ProviderConfig;
 import dev.s2s.cli.ExitCodes;
-import dev.s2s.train.Dataset;
-import dev.s2s.train.DatasetEntry;
 import dev.s2s.train.Evaluation;
 import dev.s2s.train.ProjectorExperiment;
 import picocli.CommandLine.Command;
@@ -42,12 +36,8 @@ public final class EvalProjectorCommand extends BaseCommand {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "Dataset folder.")
-    Path data;
-
-    @Option(names = "--projector", paramLabel = "JSON", required = true, description = "The exported projector "
-            + "configuration (NAME.json of train-projector).")
-    Path projector;
+    @Mixin
+    ProjectorInputs inputs;
 
     @Option(names = "--all", description = "Score every utterance of the dataset, not only the held-out ones.")
     boolean all;
@@ -64,18 +54,8 @@ public final class EvalProjectorCommand extends BaseCommand {
     }
 
     @Override
-    int execute() {
-        if (!Files.isRegularFile(projector)) {
-            throw new ConfigException("--projector " + projector + ": no such file");
-        }
-        Dataset ds = Dataset.open(data);
-        List<DatasetEntry> entries = all ? ds.entries() : training.split(ds).get(1);
-        if (entries.isEmpty()) {
-            throw new ConfigException("nothing to score: the held-out set is empty (see --heldout, or use --all)");
-        }
-        ProviderConfig cfg = resolved(training.config(), "llm");
-        try (LanguageModel llm = TrainingOptions.openLlm(cfg)) {
-            Evaluation.Result r = ProjectorExperiment.evaluate(ds, entries, projector, llm);
+    int execute() throws IOException {
+        return inputs.score(common, training, ds -> all ? ds.entries() : training.split(ds).get(1), (r, llm) -> {
             List<Evaluation.Example> ex = examples > 0
                     ? Evaluation.examples(r, llm, examples, training.generation()) : List.of();
             term.out().printf(Locale.ROOT, "%d utterances, %d reference tokens%n", r.utterances(),
@@ -84,18 +64,14 @@ public final class EvalProjectorCommand extends BaseCommand {
             term.out().println("per voice: " + perVoice(r));
             printExamples(term, ex);
             if (json != null) {
-                try {
-                    Path parent = json.toAbsolutePath().getParent();
-                    if (parent != null) {
-                        Files.createDirectories(parent);
-                    }
-                    JSON.writeValue(json.toFile(), ProjectorExperiment.toJson(r, ex));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
                 }
+                JSON.writeValue(json.toFile(), ProjectorExperiment.toJson(r, ex));
             }
             return ExitCodes.OK;
-        }
+        });
     }
 
     /** Per-voice TER, sorted by voice. */
