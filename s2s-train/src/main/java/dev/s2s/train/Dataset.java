@@ -143,6 +143,22 @@ public final class Dataset {
         return List.of(tr, ho);
     }
 
+    /**
+     * The entries of the first {@code maxSentences} distinct sentences of {@code entries} (all their
+     * voices), in order: caps a training set by sentences rather than utterances.
+     */
+    public static List<DatasetEntry> firstSentences(List<DatasetEntry> entries, int maxSentences) {
+        Set<Integer> kept = new LinkedHashSet<>();
+        List<DatasetEntry> out = new ArrayList<>();
+        for (DatasetEntry e : entries) {
+            if (kept.contains(e.sentence()) || kept.size() < maxSentences) {
+                kept.add(e.sentence());
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     static ObjectNode toJson(DatasetEntry e) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", e.id());

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.s2s.api.ConfigException;
 import dev.s2s.api.TokenMatrix;
 import dev.s2s.kernels.Kernels;
 import dev.s2s.train.ProjectorSpec.Activation;
@@ -80,6 +81,20 @@ public final class ProjectorTrainer {
     /** The A3 recipe for Whisper encoder states (50 frames/s): k=4, ±1 context, hidden 512, dropout 0.1. */
     public static Builder recipeA3() {
         return builder().stack(4).context(1).hidden(512).dropout(0.1f).learningRate(1.5e-3).batchSize(16);
+    }
+
+    /**
+     * The recipe of that name: {@code A1}, {@code A2} or {@code A3} (case-insensitive).
+     *
+     * @throws ConfigException for another name
+     */
+    public static Builder recipe(String name) {
+        return switch (name == null ? "" : name.strip().toUpperCase(java.util.Locale.ROOT)) {
+            case "A1" -> recipeA1();
+            case "A2" -> recipeA2();
+            case "A3" -> recipeA3();
+            default -> throw new ConfigException("unknown recipe '" + name + "': expected A1, A2 or A3");
+        };
     }
 
     /**

@@ -3,21 +3,16 @@ package dev.s2s.train;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import dev.s2s.api.AudioEncoder;
 import dev.s2s.api.GenerationOptions;
 import dev.s2s.api.LanguageModel;
 import dev.s2s.api.ProviderConfig;
 import dev.s2s.api.S2s;
-import dev.s2s.api.SpeechSynthesizer;
-import dev.s2s.api.SynthesisOptions;
 
 /**
  * Runs the issue's recipes end to end on this machine, through the SPI only: sentences sampled
@@ -73,19 +68,8 @@ public final class RecipeRunner {
             }
             Dataset ds = Dataset.open(dataDir);
             List<List<DatasetEntry>> split = ds.splitBySentence(heldOut, 7);
-            List<DatasetEntry> train = new ArrayList<>();
-            Set<Integer> kept = new LinkedHashSet<>();
-            for (DatasetEntry e : split.get(0)) {
-                if (kept.contains(e.sentence()) || kept.size() < trainSentences) {
-                    kept.add(e.sentence());
-                    train.add(e);
-                }
-            }
-            ProjectorTrainer.Builder tb = switch (recipe) {
-                case "A2" -> ProjectorTrainer.recipeA2();
-                case "A3" -> ProjectorTrainer.recipeA3();
-                default -> ProjectorTrainer.recipeA1();
-            };
+            List<DatasetEntry> train = Dataset.firstSentences(split.get(0), trainSentences);
+            ProjectorTrainer.Builder tb = ProjectorTrainer.recipe(recipe);
             if (a.containsKey("lr")) {
                 tb.learningRate(Double.parseDouble(a.get("lr")));
             }
@@ -98,8 +82,8 @@ public final class RecipeRunner {
                             "epoch %3d  loss %.3f  held-out TER %.3f  exact %.3f  lr %.2e  %.0f s  %.1f GFLOP/s%n",
                             s.epoch(), s.trainLoss(), s.heldOutTer(), s.heldOutExact(), s.learningRate(),
                             s.elapsedSeconds(), s.gflops()));
-            System.out.printf(Locale.ROOT, "train: %d utterances (%d sentences), held-out: %d utterances%n",
-                    train.size(), kept.size(), split.get(1).size());
+            System.out.printf(Locale.ROOT, "train: %d utterances, held-out: %d utterances%n",
+                    train.size(), split.get(1).size());
             ProjectorExperiment.Report r = ProjectorExperiment.train(ds, train, split.get(1), tb.build(), llm, out,
                     recipe.toLowerCase(Locale.ROOT), 3, GenerationOptions.builder().maxTokens(24).build());
             TrainingResult tr = r.training();
@@ -137,8 +121,8 @@ public final class RecipeRunner {
                         "pairAverage", true))
                 : ProviderConfig.of(Map.of("model", a.getOrDefault("encoder-model",
                         shared.resolve("models/for-tests-ggml-tiny.bin").toString())));
-        List<AutoCloseable> open = new ArrayList<>();
-        try (AudioEncoder enc = S2s.audioEncoder(encoderName, encCfg)) {
+        try (AudioEncoder enc = S2s.audioEncoder(encoderName, encCfg);
+                Voices voices = Voices.open(List.of(voicesArg.split(",")))) {
             DatasetBuilder.Builder db = DatasetBuilder.builder().outputDir(dataDir).sentences(text)
                     .languageModel(llm).encoder(enc).threads(dataThreads)
                     .keepAudio(Boolean.parseBoolean(a.getOrDefault("keep-audio", "false")))
@@ -147,22 +131,8 @@ public final class RecipeRunner {
                             System.out.printf(Locale.ROOT, "  dataset %d/%d%n", d, t);
                         }
                     });
-            Map<String, SpeechSynthesizer> synths = new HashMap<>();
-            for (String v : voicesArg.split(",")) {
-                String[] sv = v.split(":", 2);
-                SpeechSynthesizer s = synths.computeIfAbsent(sv[0], n -> {
-                    SpeechSynthesizer x = S2s.synthesizer(n, ProviderConfig.empty());
-                    open.add(x);
-                    return x;
-                });
-                db.voice(v, s, SynthesisOptions.builder().voice(sv.length > 1 ? sv[1] : null).build());
-            }
-            DatasetBuilder.Summary sum = db.build().run();
+            DatasetBuilder.Summary sum = voices.addTo(db).build().run();
             System.out.println("dataset: " + sum);
-        } finally {
-            for (AutoCloseable c : open) {
-                c.close();
-            }
         }
     }
 }

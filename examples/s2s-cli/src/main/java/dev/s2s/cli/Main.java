@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 
 import dev.s2s.cli.internal.BenchCommand;
+import dev.s2s.cli.internal.DatasetCommand;
+import dev.s2s.cli.internal.EvalProjectorCommand;
 import dev.s2s.cli.internal.GenerateCommand;
 import dev.s2s.cli.internal.LiveCommand;
 import dev.s2s.cli.internal.ModelsCommand;
@@ -12,6 +14,7 @@ import dev.s2s.cli.internal.RunCommand;
 import dev.s2s.cli.internal.SnapCommand;
 import dev.s2s.cli.internal.SpeakCommand;
 import dev.s2s.cli.internal.Terminal;
+import dev.s2s.cli.internal.TrainProjectorCommand;
 import dev.s2s.cli.internal.TranscribeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +31,7 @@ import picocli.CommandLine.Command;
                 + "with swappable providers.", ""},
         subcommands = {RunCommand.class, LiveCommand.class, TranscribeCommand.class, GenerateCommand.class,
             SpeakCommand.class, SnapCommand.class, ModelsCommand.class, BenchCommand.class, ProvidersCommand.class,
+            TrainProjectorCommand.class, EvalProjectorCommand.class, DatasetCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  s2s models pull          fetch the default models (Whisper base.en, Qwen2.5 0.5B)",
@@ -35,6 +39,7 @@ import picocli.CommandLine.Command;
             "  s2s run --text \"Tell me a joke\" --out reply.wav",
             "  s2s speak \"Hello there\" --out hello.wav",
             "  s2s bench --text \"Once upon a time\" -n 10 --json bench.json",
+            "  s2s train-projector --llm-model stories260K.gguf --data data --recipe A1 --out out/a1",
             "",
             "Environment: S2S_HOME (model store), S2S_OFFLINE=1, HF_ENDPOINT, HF_TOKEN.",
             "Exit codes: 0 ok, 1 run-time failure, 2 usage, 3 configuration,",
