@@ -23,11 +23,7 @@ public record GgufTensor(String name, GgmlType type, long[] shape, long offset, 
 
     /** Number of elements (the product of the shape). */
     public long elements() {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
+        return Shapes.elements(shape);
     }
 
     /** Dimension {@code i} of the shape, or 1 beyond the last one. */

@@ -26,11 +26,7 @@ public record SafetensorsTensor(String name, SafetensorsDtype dtype, long[] shap
 
     /** Number of elements (1 for a scalar). */
     public long elements() {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
+        return Shapes.elements(shape);
     }
 
     /** Rank (number of dimensions). */
