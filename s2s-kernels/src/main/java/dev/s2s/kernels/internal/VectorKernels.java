@@ -242,37 +242,10 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void softmax(float[] x, int off, int n) {
-        java.util.Objects.checkFromIndexSize(off, n, x.length);
-        int bound = S.loopBound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i < bound; i += L) {
-            vmax = vmax.max(FloatVector.fromArray(S, x, off + i));
-        }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, x[off + i]);
-        }
-        // exp(x - max) lane-wise (the JDK's vector math library), summed per lane in float, then in double
-        FloatVector vsum = FloatVector.zero(S);
-        for (i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
-        }
-        double sum = vsum.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (i = 0; i < bound; i += L) {
-            FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
-        }
-        for (; i < n; i++) {
-            x[off + i] *= inv;
-        }
+        // Scalar on purpose: the Vector API's lane-wise EXP gives different last bits before and
+        // after C2 compiles it (Java fallback vs. intrinsic), which would make results depend on
+        // JIT timing; Math.exp is the same in every mode.
+        KernelsHolder.SCALAR.softmax(x, off, n);
     }
 
     @Override
