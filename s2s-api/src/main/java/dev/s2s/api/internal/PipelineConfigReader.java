@@ -74,7 +74,8 @@ public final class PipelineConfigReader {
                 created.add(snapper);
             }
         }
-        Vocabulary vocab = llm.tokenEmbeddings().vocabulary();
+        // Only a token pipeline needs the vocabulary; reading it may widen a large token matrix.
+        Vocabulary vocab = method == PipelineMethod.TOKENS ? llm.tokenEmbeddings().vocabulary() : null;
         return new SpeechPipeline.Settings(method, soft, config.child("snapper").bool("addBos", true), recognizer,
                 recognition(recConfig), encoder, projector, snapper, snap(snapConfig, vocab), llm, generation(llmConfig),
                 llmConfig.string("system"), llmConfig.string("promptTemplate"), synth, synthesis(synthConfig),
