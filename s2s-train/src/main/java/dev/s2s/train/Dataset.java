@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.s2s.api.ConfigException;
 import dev.s2s.api.EmbeddingSequence;
 import dev.s2s.api.ModelFormatException;
 import dev.s2s.formats.Npy;
@@ -157,6 +159,28 @@ public final class Dataset {
             }
         }
         return out;
+    }
+
+    /**
+     * The entries of {@code entries} (e.g. a training split) spoken by one of {@code voices}, in
+     * order: trains on some voices while the held-out set keeps every voice, so a voice left out
+     * is scored as unseen.
+     *
+     * @throws ConfigException when {@code voices} is empty or names a voice this dataset does not
+     *                         have (the message lists the voices it has)
+     */
+    public List<DatasetEntry> ofVoices(List<DatasetEntry> entries, Collection<String> voices) {
+        if (voices == null || voices.isEmpty()) {
+            throw new ConfigException("no voices given to select from the dataset");
+        }
+        List<String> present = voices();
+        for (String v : voices) {
+            if (!present.contains(v)) {
+                throw new ConfigException("voice '" + v + "' is not in the dataset; it has " + present);
+            }
+        }
+        Set<String> wanted = Set.copyOf(voices);
+        return entries.stream().filter(e -> wanted.contains(e.voice())).toList();
     }
 
     static ObjectNode toJson(DatasetEntry e) {

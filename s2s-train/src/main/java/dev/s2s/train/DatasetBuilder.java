@@ -45,7 +45,8 @@ import dev.s2s.api.WavEncoding;
  * manifest, {@code sentences.txt}, {@code features/*.npy} and optionally {@code audio/*.wav}.
  *
  * <p>The work is <em>resumable</em>: entries already in the manifest (with their feature file)
- * are not redone, so an interrupted build continues where it stopped. It runs on
+ * are not redone, so an interrupted build continues where it stopped, and a build with more voices,
+ * or with a sentence list that starts with the folder's sentences, adds only what is new. It runs on
  * {@code threads} worker threads; calls into one synthesizer or encoder instance are serialised
  * unless {@link Builder#componentsThreadSafe(boolean)} says they may run concurrently. Progress is
  * reported through {@link Listener} (a CLI can draw a progress bar with it).
@@ -171,9 +172,14 @@ public final class DatasetBuilder {
             Path sf = dir.resolve("sentences.txt");
             if (Files.exists(sf)) {
                 List<String> old = Files.readAllLines(sf, StandardCharsets.UTF_8);
-                if (!old.equals(sentences)) {
+                boolean extends_ = sentences.size() > old.size() && sentences.subList(0, old.size()).equals(old);
+                if (extends_) {
+                    LOG.info("{}: extending the dataset from {} to {} sentences", dir, old.size(), sentences.size());
+                    Files.write(sf, sentences, StandardCharsets.UTF_8);
+                } else if (!old.equals(sentences)) {
                     throw new ConfigException(dir + " already holds a dataset of other sentences (sentences.txt "
-                            + "differs); use a new folder or the same sentences to resume");
+                            + "differs); use a new folder, the same sentences to resume, or a list that starts "
+                            + "with them to extend it");
                 }
             } else {
                 Files.write(sf, sentences, StandardCharsets.UTF_8);

@@ -9,15 +9,20 @@ import dev.s2s.api.ConfigException;
 import dev.s2s.api.ProviderConfig;
 import dev.s2s.api.S2s;
 import dev.s2s.api.SpeechSynthesizer;
+import dev.s2s.api.SynthesisException;
 import dev.s2s.api.SynthesisOptions;
 
 /**
  * The voices of a dataset given as {@code synthesizer[:voice]} specs (e.g.
  * {@code marytts:cmu-slt-hsmm}, {@code espeak:en-us}), each synthesizer opened once through
  * {@link S2s#synthesizer}, so a plugin's voices work when its jar is on the class path. The spec
- * is the voice label written to the manifest. Closing closes the synthesizers. Not thread-safe.
+ * is the voice label written to the manifest. Each voice speaks a short probe sentence when opened,
+ * so a voice its synthesizer lacks is reported at once. Closing closes the synthesizers. Not
+ * thread-safe.
  */
 public final class Voices implements AutoCloseable {
+
+    private static final String PROBE = "Hello.";
 
     private final Map<String, SpeechSynthesizer> synthesizers;
     private final List<DatasetBuilder.Voice> voices;
@@ -52,14 +57,29 @@ public final class Voices implements AutoCloseable {
                     s = S2s.synthesizer(sv[0], ProviderConfig.empty());
                     synths.put(sv[0], s);
                 }
-                voices.add(new DatasetBuilder.Voice(v, s,
-                        SynthesisOptions.builder().voice(sv.length > 1 ? sv[1] : null).build()));
+                SynthesisOptions options = SynthesisOptions.builder().voice(sv.length > 1 ? sv[1] : null).build();
+                probe(v, s, options);
+                voices.add(new DatasetBuilder.Voice(v, s, options));
             }
         } catch (RuntimeException e) {
             closeAll(synths.values(), e);
             throw e;
         }
         return new Voices(synths, voices);
+    }
+
+    /**
+     * Speaks one short sentence so that a voice the synthesizer does not have fails here, once,
+     * naming the spec, rather than once for every sentence of the dataset.
+     */
+    private static void probe(String spec, SpeechSynthesizer s, SynthesisOptions options) {
+        try {
+            if (s.synthesize(PROBE, options).frames() == 0) {
+                throw new ConfigException("voice '" + spec + "' produced no audio for \"" + PROBE + "\"");
+            }
+        } catch (SynthesisException e) {
+            throw new ConfigException("voice '" + spec + "' does not work: " + e.getMessage(), e);
+        }
     }
 
     /** The voices, in the order given. */

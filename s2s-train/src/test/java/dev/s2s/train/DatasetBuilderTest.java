@@ -84,6 +84,16 @@ class DatasetBuilderTest {
         // a folder of other sentences is refused
         assertThatThrownBy(() -> builder(dir, List.of("the cat."), synth, new AtomicInteger()).run())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("other sentences");
+        // a list that starts with the folder's sentences extends it: only the new sentences are spoken
+        List<String> more = new ArrayList<>(SENTENCES);
+        more.add("the red ball was hot.");
+        int before = synth.calls;
+        DatasetBuilder.Summary extended = builder(dir, more, synth, new AtomicInteger()).run();
+        assertThat(extended.resumed()).isEqualTo(10);
+        assertThat(extended.written()).isEqualTo(2);
+        assertThat(synth.calls - before).isEqualTo(2);
+        assertThat(Files.readAllLines(dir.resolve("sentences.txt"))).isEqualTo(more);
+        assertThat(Dataset.open(dir).entries()).hasSize(12);
     }
 
     @Test

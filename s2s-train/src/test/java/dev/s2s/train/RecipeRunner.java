@@ -24,6 +24,7 @@ import dev.s2s.api.S2s;
  * <pre>
  * java ... dev.s2s.train.RecipeRunner --recipe A1 --out /tmp/a1 --sentences 800 --heldout 120 \
  *     --train-sentences 680 --minutes 3 [--voices marytts:cmu-slt-hsmm,...] [--encoder whisper-mel]
+ *     [--train-voices marytts:cmu-slt-hsmm,espeak:en-us]   (train on these; the held-out set keeps every voice)
  * </pre>
  */
 public final class RecipeRunner {
@@ -69,6 +70,9 @@ public final class RecipeRunner {
             Dataset ds = Dataset.open(dataDir);
             List<List<DatasetEntry>> split = ds.splitBySentence(heldOut, 7);
             List<DatasetEntry> train = Dataset.firstSentences(split.get(0), trainSentences);
+            if (a.containsKey("train-voices")) {
+                train = ds.ofVoices(train, List.of(a.get("train-voices").split(",")));
+            }
             ProjectorTrainer.Builder tb = ProjectorTrainer.recipe(recipe);
             if (a.containsKey("lr")) {
                 tb.learningRate(Double.parseDouble(a.get("lr")));

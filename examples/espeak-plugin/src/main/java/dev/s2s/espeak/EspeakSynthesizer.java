@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.sun.jna.Pointer;
@@ -52,7 +53,9 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
      *
      * @param library  the library name or path, or null for the default ({@code libespeak-ng.so.1})
      * @param dataPath the espeak-ng-data folder's parent, or null for the library's default
-     * @param voice    the default voice or language (e.g. {@code en-us}), or null for English
+     * @param voice    the default voice or language (e.g. {@code en-us}, {@code gmw/en-GB-x-rp}, or a
+     *                 language tag such as {@code en-gb}, optionally with a variant: {@code en-gb+f3}),
+     *                 or null for English
      * @param rate     words per minute, 80-450
      * @param pitch    0-100, 50 is normal
      * @throws SynthesisException when the library cannot be loaded or initialized, or the voice is unknown
@@ -145,6 +148,14 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
             throw new SynthesisException("bad espeak voice name");
         }
         int rc = lib.espeak_SetVoiceByName(v);
+        if (rc != EspeakLibrary.EE_OK) {
+            // a language tag such as en-gb names no voice file: take the voice that speaks it
+            Optional<String> byLanguage = EspeakLibrary.byLanguage(
+                    EspeakLibrary.voices(lib.espeak_ListVoices(Pointer.NULL)), v);
+            if (byLanguage.isPresent()) {
+                rc = lib.espeak_SetVoiceByName(byLanguage.get());
+            }
+        }
         if (rc != EspeakLibrary.EE_OK) {
             throw new SynthesisException("unknown espeak voice or language '" + v + "' (espeak error " + rc
                     + "); see voices(), e.g. en, en-us, fr, de");

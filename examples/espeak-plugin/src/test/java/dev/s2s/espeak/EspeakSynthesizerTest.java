@@ -2,6 +2,7 @@ package dev.s2s.espeak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,14 @@ class EspeakSynthesizerTest {
             assertThat(tts.voices()).isNotEmpty().anyMatch(v -> v.endsWith("/en") || v.equals("en"));
             AudioClip fr = tts.synthesize("bonjour tout le monde", SynthesisOptions.builder().language("fr").build());
             assertThat(fr.seconds()).isBetween(0.5, 3.0);
+            // a language tag with no voice file of its name goes to the voice that lists it, variant kept
+            // (espeak's output varies by a few samples from call to call, so durations are compared)
+            AudioClip gb = tts.synthesize("hello there", SynthesisOptions.builder().voice("en-gb").build());
+            AudioClip gbDirect = tts.synthesize("hello there", SynthesisOptions.builder().voice("gmw/en").build());
+            assertThat(gb.seconds()).isCloseTo(gbDirect.seconds(), within(0.01));
+            AudioClip gbF3 = tts.synthesize("hello there", SynthesisOptions.builder().voice("en-GB+f3").build());
+            assertThat(gbF3.seconds()).isCloseTo(tts.synthesize("hello there",
+                    SynthesisOptions.builder().voice("gmw/en+f3").build()).seconds(), within(0.01));
             assertThatThrownBy(() -> tts.synthesize("x", SynthesisOptions.builder().voice("no-such-voice").build()))
                     .isInstanceOf(SynthesisException.class).hasMessageContaining("no-such-voice");
         }

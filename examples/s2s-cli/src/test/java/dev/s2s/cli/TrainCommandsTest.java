@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.s2s.api.GenerationOptions;
+import dev.s2s.api.LanguageModel;
+import dev.s2s.api.Prompt;
+import dev.s2s.api.ProviderConfig;
+import dev.s2s.api.S2s;
 import dev.s2s.testkit.TestData;
 
 /**
@@ -37,13 +43,15 @@ class TrainCommandsTest {
         MainTest.Result t = s2s("train-projector", "--help");
         assertThat(t.code()).isZero();
         assertThat(t.out()).contains("--data", "--sentences", "--sample", "--voice", "--encoder", "--encoder-model",
-                "--recipe", "--minutes", "--epochs", "--seed", "--threads", "--out", "--llm-model", "--heldout");
+                "--recipe", "--minutes", "--epochs", "--seed", "--threads", "--out", "--llm-model", "--heldout",
+                "--train-voice");
         MainTest.Result e = s2s("eval-projector", "--help");
         assertThat(e.code()).isZero();
         assertThat(e.out()).contains("--projector", "--data", "TER", "exact-match", "--examples");
         MainTest.Result d = s2s("dataset", "export-sft", "--help");
         assertThat(d.code()).isZero();
-        assertThat(d.out()).contains("--format", "alpaca", "chat", "--instruction", "Unsloth");
+        assertThat(d.out()).contains("--format", "alpaca", "chat", "--instruction", "Unsloth", "--output",
+                "--reply-prompt", "--replies");
         assertThat(s2s("dataset").out()).contains("export-sft");
     }
 
@@ -67,6 +75,15 @@ class TrainCommandsTest {
                 tmp.resolve("p.json").toString(), "--out", tmp.resolve("x.jsonl").toString(), "--format", "xml");
         assertThat(format.code()).isEqualTo(ExitCodes.CONFIG);
         assertThat(format.err()).contains("alpaca or chat");
+        MainTest.Result output = s2s("dataset", "export-sft", "--data", tmp.toString(), "--projector",
+                tmp.resolve("p.json").toString(), "--out", tmp.resolve("x.jsonl").toString(), "--output", "summary");
+        assertThat(output.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(output.err()).contains("reference or reply");
+        MainTest.Result template = s2s("dataset", "export-sft", "--data", tmp.toString(), "--projector",
+                tmp.resolve("p.json").toString(), "--out", tmp.resolve("x.jsonl").toString(), "--output", "reply",
+                "--reply-prompt", "Answer:");
+        assertThat(template.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(template.err()).contains("{text}");
         assertThat(s2s("eval-projector", "--data", tmp.toString()).code()).isEqualTo(ExitCodes.USAGE);
     }
 
@@ -86,7 +103,8 @@ class TrainCommandsTest {
         MainTest.Result t = s2s(concat(new String[] {"train-projector", "--data", data.toString(), "--sentences",
             sentences.toString(), "--voice", "marytts:cmu-slt-hsmm", "--encoder", "whisper-mel", "--encoder-model",
             TestData.model("for-tests-ggml-tiny.bin").toString(), "--recipe", "A1", "--epochs", "2", "--seed", "3",
-            "--heldout", "2", "--examples", "1", "--out", out.toString(), "--name", "tiny"}, common));
+            "--heldout", "2", "--examples", "1", "--train-voice", "marytts:cmu-slt-hsmm", "--out", out.toString(),
+            "--name", "tiny"}, common));
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("epoch   1", "epoch   2", "held-out TER", "ref: ", "llm: ");
         assertThat(manifestLines(data)).hasSize(12);
@@ -99,6 +117,11 @@ class TrainCommandsTest {
         assertThat(report.path("heldOut").path("ter").isNumber()).isTrue();
         byte[] png = Files.readAllBytes(out.resolve("tiny-curve.png"));
         assertThat(png[1]).isEqualTo((byte) 'P');
+
+        MainTest.Result unseen = s2s(concat(new String[] {"train-projector", "--data", data.toString(), "--reuse",
+            "--train-voice", "espeak:en-us", "--epochs", "1", "--out", out.toString()}, common));
+        assertThat(unseen.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(unseen.err()).contains("'espeak:en-us' is not in the dataset", "marytts:cmu-slt-hsmm");
 
         Path evalJson = tmp.resolve("eval.json");
         MainTest.Result e = s2s(concat(new String[] {"eval-projector", "--data", data.toString(), "--projector",
@@ -120,6 +143,26 @@ class TrainCommandsTest {
             JsonNode m = JSON.readTree(line).path("messages");
             assertThat(m.size()).isEqualTo(3);
             assertThat(m.get(2).path("role").asText()).isEqualTo("assistant");
+        }
+
+        // the desired output: stories260K's own greedy reply to each held-out reference
+        Path replies = tmp.resolve("replies.jsonl");
+        MainTest.Result r = s2s(concat(new String[] {"dataset", "export-sft", "--data", data.toString(),
+            "--projector", out.resolve("tiny.json").toString(), "--part", "heldout", "--heldout", "2", "--output",
+            "reply", "--reply-prompt", "{text}", "--reply-tokens", "12", "--out", replies.toString()}, common));
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> pairs = Files.readAllLines(replies);
+        assertThat(pairs).hasSize(2);
+        List<String> expected = new java.util.ArrayList<>();
+        try (LanguageModel model = S2s.languageModel("llama", ProviderConfig.of(Map.of("model", llm, "threads", 1)))) {
+            for (String sentence : Files.readAllLines(sentences)) {
+                expected.add(model.generate(Prompt.text(sentence), GenerationOptions.builder().maxTokens(12).build())
+                        .text().strip());
+            }
+        }
+        for (String line : pairs) {
+            String reply = JSON.readTree(line).path("output").asText();
+            assertThat(reply).isNotBlank().isIn(expected);
         }
     }
 

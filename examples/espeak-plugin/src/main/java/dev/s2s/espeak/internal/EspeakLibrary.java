@@ -1,7 +1,12 @@
 package dev.s2s.espeak.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 import com.sun.jna.Callback;
 import com.sun.jna.Library;
@@ -81,11 +86,26 @@ public interface EspeakLibrary extends Library {
     }
 
     /**
-     * Reads the voices from {@link #espeak_ListVoices}: each as its identifier (e.g. {@code gmw/en}).
-     * The struct starts with {@code name}, {@code languages} and {@code identifier} pointers.
+     * A voice of {@link #espeak_ListVoices}.
+     *
+     * @param identifier e.g. {@code gmw/en}, a name {@link #espeak_SetVoiceByName} accepts
+     * @param languages  the language tags it speaks with their priorities (lower is preferred)
      */
+    record VoiceInfo(String identifier, Map<String, Integer> languages) {
+    }
+
+    /** Reads the voices from {@link #espeak_ListVoices}: each with its identifier (e.g. {@code gmw/en}). */
     static List<String> voiceIds(Pointer list) {
-        List<String> out = new ArrayList<>();
+        return voices(list).stream().map(VoiceInfo::identifier).toList();
+    }
+
+    /**
+     * Reads the voices from {@link #espeak_ListVoices}. The {@code espeak_VOICE} struct starts with
+     * {@code name}, {@code languages} and {@code identifier} pointers; {@code languages} is a run
+     * of (priority byte, NUL-terminated tag) pairs ended by a zero priority.
+     */
+    static List<VoiceInfo> voices(Pointer list) {
+        List<VoiceInfo> out = new ArrayList<>();
         if (list == null) {
             return out;
         }
@@ -95,10 +115,41 @@ public interface EspeakLibrary extends Library {
                 break;
             }
             Pointer id = v.getPointer(2L * Native.POINTER_SIZE);
-            if (id != null) {
-                out.add(id.getString(0, "UTF-8"));
+            if (id == null) {
+                continue;
             }
+            Map<String, Integer> langs = new LinkedHashMap<>();
+            Pointer l = v.getPointer(Native.POINTER_SIZE);
+            for (long off = 0; l != null && off < 1_000; ) {
+                int priority = l.getByte(off) & 0xff;
+                if (priority == 0) {
+                    break;
+                }
+                String tag = l.getString(off + 1, "UTF-8");
+                langs.putIfAbsent(tag.toLowerCase(Locale.ROOT), priority);
+                off += 1 + tag.getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+            out.add(new VoiceInfo(id.getString(0, "UTF-8"), langs));
         }
         return out;
+    }
+
+    /**
+     * The voice for a language tag such as {@code en-gb} (with an optional {@code +variant}, e.g.
+     * {@code en-gb+f3}): the identifier of the voice that lists the tag with the best priority,
+     * with the variant kept; empty when no voice speaks it.
+     */
+    static Optional<String> byLanguage(List<VoiceInfo> voices, String tag) {
+        int plus = tag.indexOf('+');
+        String lang = (plus < 0 ? tag : tag.substring(0, plus)).toLowerCase(Locale.ROOT).replace('_', '-');
+        String variant = plus < 0 ? "" : tag.substring(plus);
+        VoiceInfo best = null;
+        for (VoiceInfo v : voices) {
+            Integer p = v.languages().get(lang);
+            if (p != null && (best == null || p < best.languages().get(lang))) {
+                best = v;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(best.identifier() + variant);
     }
 }

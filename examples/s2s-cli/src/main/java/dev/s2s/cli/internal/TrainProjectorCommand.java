@@ -123,6 +123,11 @@ public final class TrainProjectorCommand extends BaseCommand {
             + "sentences only (default: all).")
     Integer trainSentences;
 
+    @Option(names = "--train-voice", paramLabel = "SYNTH[:VOICE]", split = ",", description = "Train on these "
+            + "voices of the dataset only (repeatable or comma-separated); the held-out sentences are scored in "
+            + "every voice, so a voice left out here is an unseen voice (default: all voices).")
+    List<String> trainVoices = new ArrayList<>();
+
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: the recipe's).")
     Double learningRate;
 
@@ -171,6 +176,9 @@ public final class TrainProjectorCommand extends BaseCommand {
             List<List<DatasetEntry>> split = training.split(ds);
             List<DatasetEntry> train = trainSentences == null ? split.get(0)
                     : Dataset.firstSentences(split.get(0), trainSentences);
+            if (!trainVoices.isEmpty()) {
+                train = ds.ofVoices(train, trainVoices.stream().map(String::strip).toList());
+            }
             if (learningRate != null) {
                 tb.learningRate(learningRate);
             }
@@ -182,8 +190,9 @@ public final class TrainProjectorCommand extends BaseCommand {
                             "epoch %3d  loss %.3f  held-out TER %.3f  exact %.3f  lr %.2e  %.0f s  %.1f GFLOP/s%n",
                             s.epoch(), s.trainLoss(), s.heldOutTer(), s.heldOutExact(), s.learningRate(),
                             s.elapsedSeconds(), s.gflops()));
-            term.err().printf(Locale.ROOT, "training on %d utterances, %d held out (%s)%n", train.size(),
-                    split.get(1).size(), String.join(", ", ds.voices()));
+            term.err().printf(Locale.ROOT, "training on %d utterances (%s), %d held out (%s)%n", train.size(),
+                    trainVoices.isEmpty() ? "all voices" : String.join(", ", trainVoices), split.get(1).size(),
+                    String.join(", ", ds.voices()));
             String n = name != null ? name : recipe.strip().toLowerCase(Locale.ROOT);
             ProjectorExperiment.Report r = ProjectorExperiment.train(ds, train, split.get(1), tb.build(), llm, out, n,
                     examples, training.generation());
