@@ -77,6 +77,7 @@ public final class ProjectorExperiment {
             Path json = outDir.resolve(name + "-report.json");
             ObjectNode report = TrainingReport.toJson(r);
             report.put("trainUtterances", train.size());
+            report.set("settings", JSON.valueToTree(trainer.settings()));
             report.set("heldOut", toJson(ev, ex));
             JSON.writeValue(json.toFile(), report);
             Path png = outDir.resolve(name + "-curve.png");

@@ -3,7 +3,9 @@ package dev.s2s.train;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +33,8 @@ import dev.s2s.train.internal.ProjectorNet;
  * (cosine with a learned scale, or inner product) and against one learned blank vector; CTC
  * against the sentence's token ids gives the loss. Adam updates the weights, with linear warm-up
  * and cosine decay of the learning rate over the planned steps (or the time budget, whichever
- * ends first), global-norm gradient clipping, and SpecAugment-style masks.
+ * ends first), global-norm gradient clipping, SpecAugment-style masks, and optionally a random
+ * frequency warp of log-mel inputs ({@link FrequencyWarp}).
  *
  * <p>Utterances whose stacked frames are fewer than CTC needs for their tokens are skipped and
  * counted ({@link TrainingResult#skippedInfeasible()}).
@@ -95,6 +98,30 @@ public final class ProjectorTrainer {
             case "A3" -> recipeA3();
             default -> throw new ConfigException("unknown recipe '" + name + "': expected A1, A2 or A3");
         };
+    }
+
+    /**
+     * The settings of this trainer that a report should record next to its results (the network
+     * shape is in the exported projector): optimisation, regularisation, limits, seed, threads and
+     * the kernels in use.
+     */
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", b.epochs);
+        m.put("maxTimeSeconds", b.maxTime == null ? null : b.maxTime.toMillis() / 1000.0);
+        m.put("batchSize", b.batchSize);
+        m.put("learningRate", b.learningRate);
+        m.put("warmupSteps", b.warmupSteps);
+        m.put("minLrFraction", b.minLrFraction);
+        m.put("weightDecay", b.weightDecay);
+        m.put("gradClip", b.gradClip);
+        m.put("dropout", b.dropout);
+        m.put("specAugment", b.specAugment);
+        m.put("frequencyWarp", b.frequencyWarp.maxWarp());
+        m.put("seed", b.seed);
+        m.put("threads", b.threads);
+        m.put("kernels", b.kernels.name());
+        return m;
     }
 
     /**
@@ -194,8 +221,9 @@ public final class ProjectorTrainer {
                 List<ProjectorNet.Item> batch = new ArrayList<>(b.batchSize);
                 for (int j = bi * b.batchSize; j < Math.min(order.length, (bi + 1) * b.batchSize); j++) {
                     ProjectorNet.Item it = items.get(order[j]);
-                    if (!b.specAugment.isNone()) {
+                    if (!b.specAugment.isNone() || !b.frequencyWarp.isNone()) {
                         float[] x = Arrays.copyOf(it.features(), it.frames() * spec.inputDim());
+                        b.frequencyWarp.apply(x, it.frames(), spec.inputDim(), mean, std, augRng);
                         b.specAugment.apply(x, it.frames(), spec.inputDim(), augRng);
                         it = new ProjectorNet.Item(x, it.frames(), it.tokens());
                     }
@@ -354,6 +382,7 @@ public final class ProjectorTrainer {
         private boolean padTail = true;
         private float dropout;
         private SpecAugment specAugment = SpecAugment.none();
+        private FrequencyWarp frequencyWarp = FrequencyWarp.none();
         private int epochs = 30;
         private int batchSize = 16;
         private double learningRate = 2e-3;
@@ -385,6 +414,7 @@ public final class ProjectorTrainer {
             c.padTail = padTail;
             c.dropout = dropout;
             c.specAugment = specAugment;
+            c.frequencyWarp = frequencyWarp;
             c.epochs = epochs;
             c.batchSize = batchSize;
             c.learningRate = learningRate;
@@ -456,6 +486,15 @@ public final class ProjectorTrainer {
         /** @param v SpecAugment masks (default none) @return this */
         public Builder specAugment(SpecAugment v) {
             specAugment = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * @param v vocal-tract length perturbation of log-mel inputs, applied before the masks
+         *          (default none; only for mel features) @return this
+         */
+        public Builder frequencyWarp(FrequencyWarp v) {
+            frequencyWarp = Objects.requireNonNull(v);
             return this;
         }
 

@@ -77,6 +77,9 @@ public final class RecipeRunner {
             if (a.containsKey("lr")) {
                 tb.learningRate(Double.parseDouble(a.get("lr")));
             }
+            if (a.containsKey("warp")) {
+                tb.frequencyWarp(FrequencyWarp.whisperMel(Double.parseDouble(a.get("warp"))));
+            }
             if (a.containsKey("batch")) {
                 tb.batchSize(Integer.parseInt(a.get("batch")));
             }

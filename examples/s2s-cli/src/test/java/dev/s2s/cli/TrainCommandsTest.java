@@ -44,7 +44,7 @@ class TrainCommandsTest {
         assertThat(t.code()).isZero();
         assertThat(t.out()).contains("--data", "--sentences", "--sample", "--voice", "--encoder", "--encoder-model",
                 "--recipe", "--minutes", "--epochs", "--seed", "--threads", "--out", "--llm-model", "--heldout",
-                "--train-voice");
+                "--train-voice", "--frequency-warp");
         MainTest.Result e = s2s("eval-projector", "--help");
         assertThat(e.code()).isZero();
         assertThat(e.out()).contains("--projector", "--data", "TER", "exact-match", "--examples");
@@ -66,6 +66,10 @@ class TrainCommandsTest {
                 "--recipe", "B7", "--offline", "--home", tmp.toString());
         assertThat(recipe.code()).isEqualTo(ExitCodes.CONFIG);
         assertThat(recipe.err()).contains("B7", "A1, A2 or A3");
+        MainTest.Result warp = s2s("train-projector", "--data", tmp.toString(), "--out", tmp.toString(),
+                "--frequency-warp", "0.7", "--offline", "--home", tmp.toString());
+        assertThat(warp.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(warp.err()).contains("--frequency-warp", "maxWarp");
         MainTest.Result reuse = s2s("train-projector", "--data", tmp.resolve("none").toString(), "--reuse",
                 "--out", tmp.toString(), "--llm-model", TestData.model("stories260K.gguf").toString(),
                 "--offline", "--home", tmp.toString());
@@ -113,6 +117,10 @@ class TrainCommandsTest {
         }
         JsonNode report = JSON.readTree(out.resolve("tiny-report.json").toFile());
         assertThat(report.path("trainUtterances").asInt()).isEqualTo(10);
+        assertThat(report.path("settings").path("seed").asLong()).isEqualTo(3);
+        assertThat(report.path("settings").path("epochs").asInt()).isEqualTo(2);
+        assertThat(report.path("settings").path("frequencyWarp").asDouble()).isEqualTo(0.0);
+        assertThat(report.path("settings").path("specAugment").path("timeMasks").isInt()).isTrue();
         assertThat(report.path("heldOut").path("utterances").asInt()).isEqualTo(2);
         assertThat(report.path("heldOut").path("ter").isNumber()).isTrue();
         byte[] png = Files.readAllBytes(out.resolve("tiny-curve.png"));

@@ -19,6 +19,7 @@ import dev.s2s.train.Dataset;
 import dev.s2s.train.DatasetBuilder;
 import dev.s2s.train.DatasetEntry;
 import dev.s2s.train.Evaluation;
+import dev.s2s.train.FrequencyWarp;
 import dev.s2s.train.ProjectorExperiment;
 import dev.s2s.train.ProjectorTrainer;
 import dev.s2s.train.Sentences;
@@ -134,6 +135,11 @@ public final class TrainProjectorCommand extends BaseCommand {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: the recipe's).")
     Integer batch;
 
+    @Option(names = "--frequency-warp", paramLabel = "W", description = "Stretch each training utterance's "
+            + "spectrum by a random factor in [1-W, 1+W] (vocal-tract length perturbation, e.g. 0.15; "
+            + "whisper-mel features only; default off).")
+    Double frequencyWarp;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
     Path out;
 
@@ -153,7 +159,7 @@ public final class TrainProjectorCommand extends BaseCommand {
         if (minutes <= 0 || epochs < 1 || threads < 1 || dataThreads < 1) {
             throw new ConfigException("--minutes must be positive and --epochs, --threads, --data-threads at least 1");
         }
-        ProjectorTrainer.Builder tb = ProjectorTrainer.recipe(recipe);
+        ProjectorTrainer.Builder tb = trainer();
         ProviderConfig cfg = training.config();
         if (!reuse) {
             ProviderConfig enc = ProviderConfig.of(Map.of("provider", encoder, "model", ModelArg.value(encoderModel)));
@@ -179,17 +185,6 @@ public final class TrainProjectorCommand extends BaseCommand {
             if (!trainVoices.isEmpty()) {
                 train = ds.ofVoices(train, trainVoices.stream().map(String::strip).toList());
             }
-            if (learningRate != null) {
-                tb.learningRate(learningRate);
-            }
-            if (batch != null) {
-                tb.batchSize(batch);
-            }
-            tb.epochs(epochs).seed(seed).threads(threads).maxTime(Duration.ofMillis((long) (minutes * 60_000)))
-                    .listener(s -> term.out().printf(Locale.ROOT,
-                            "epoch %3d  loss %.3f  held-out TER %.3f  exact %.3f  lr %.2e  %.0f s  %.1f GFLOP/s%n",
-                            s.epoch(), s.trainLoss(), s.heldOutTer(), s.heldOutExact(), s.learningRate(),
-                            s.elapsedSeconds(), s.gflops()));
             term.err().printf(Locale.ROOT, "training on %d utterances (%s), %d held out (%s)%n", train.size(),
                     trainVoices.isEmpty() ? "all voices" : String.join(", ", trainVoices), split.get(1).size(),
                     String.join(", ", ds.voices()));
@@ -207,6 +202,33 @@ public final class TrainProjectorCommand extends BaseCommand {
             term.out().println("curve:     " + r.plot());
             return ExitCodes.OK;
         }
+    }
+
+    /** The recipe with the command's options; checked before any model is opened. */
+    private ProjectorTrainer.Builder trainer() {
+        ProjectorTrainer.Builder tb = ProjectorTrainer.recipe(recipe);
+        String option = "";
+        try {
+            if (learningRate != null) {
+                option = "--lr";
+                tb.learningRate(learningRate);
+            }
+            if (batch != null) {
+                option = "--batch";
+                tb.batchSize(batch);
+            }
+            if (frequencyWarp != null) {
+                option = "--frequency-warp";
+                tb.frequencyWarp(FrequencyWarp.whisperMel(frequencyWarp));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option + ": " + e.getMessage(), e);
+        }
+        return tb.epochs(epochs).seed(seed).threads(threads).maxTime(Duration.ofMillis((long) (minutes * 60_000)))
+                .listener(s -> term.out().printf(Locale.ROOT,
+                        "epoch %3d  loss %.3f  held-out TER %.3f  exact %.3f  lr %.2e  %.0f s  %.1f GFLOP/s%n",
+                        s.epoch(), s.trainLoss(), s.heldOutTer(), s.heldOutExact(), s.learningRate(),
+                        s.elapsedSeconds(), s.gflops()));
     }
 
     private void build(LanguageModel llm, ProviderConfig encCfg) {
