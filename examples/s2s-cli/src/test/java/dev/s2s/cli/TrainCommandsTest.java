@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,14 +92,48 @@ class TrainCommandsTest {
         assertThat(s2s("eval-projector", "--data", tmp.toString()).code()).isEqualTo(ExitCodes.USAGE);
     }
 
-    @Test
-    void tinyTrainEvaluateAndExportRun() throws Exception {
+    private Path sentencesFile() throws Exception {
         Path sentences = tmp.resolve("sentences.txt");
         Files.writeString(sentences, String.join("\n", List.of("Once upon a time there was a cat.",
                 "The dog ran to the park.", "Lily saw a big red ball.", "Tom was very happy.",
                 "She liked to play outside.", "The sun was warm and bright.", "He found a little bird.",
                 "They went home for lunch.", "Mom made a yummy cake.", "The girl smiled at her friend.",
                 "A fish swam in the pond.", "The boy had a blue hat.")), StandardCharsets.UTF_8);
+        return sentences;
+    }
+
+    @Test
+    void voiceVarietyThroughAPluginScoresAnUnseenVoice() throws Exception {
+        try {
+            S2s.synthesizer("espeak", ProviderConfig.empty()).close();
+        } catch (RuntimeException e) {
+            if (TestData.required()) {
+                throw new AssertionError("the espeak plugin needs libespeak-ng (S2S_REQUIRE_TEST_DATA=1)", e);
+            }
+            Assumptions.abort("espeak plugin not usable here: " + e.getMessage());
+        }
+        Path data = tmp.resolve("data");
+        Path out = tmp.resolve("out");
+        MainTest.Result t = s2s("train-projector", "--data", data.toString(), "--sentences",
+            sentencesFile().toString(), "--voice", "marytts:cmu-slt-hsmm,espeak:en-us", "--train-voice",
+            "marytts:cmu-slt-hsmm", "--encoder", "whisper-mel", "--encoder-model",
+            TestData.model("for-tests-ggml-tiny.bin").toString(), "--recipe", "A1", "--epochs", "2", "--heldout", "2",
+            "--examples", "0", "--out", out.toString(), "--name", "v", "--llm-model",
+            TestData.model("stories260K.gguf").toString(), "--offline", "--home", tmp.resolve("home").toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.err()).contains("training on 10 utterances (marytts:cmu-slt-hsmm), 4 held out");
+        assertThat(manifestLines(data)).hasSize(24);
+        JsonNode report = JSON.readTree(out.resolve("v-report.json").toFile());
+        assertThat(report.path("trainUtterances").asInt()).isEqualTo(10);
+        JsonNode perVoice = report.path("heldOut").path("perVoiceTer");
+        assertThat(perVoice.has("marytts:cmu-slt-hsmm")).isTrue();
+        assertThat(perVoice.path("espeak:en-us").isNumber()).as("the unseen voice is scored").isTrue();
+        assertThat(t.out()).contains("espeak:en-us");
+    }
+
+    @Test
+    void tinyTrainEvaluateAndExportRun() throws Exception {
+        Path sentences = sentencesFile();
         String llm = TestData.model("stories260K.gguf").toString();
         Path data = tmp.resolve("data");
         Path out = tmp.resolve("out");
