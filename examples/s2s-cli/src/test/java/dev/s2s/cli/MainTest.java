@@ -157,23 +157,41 @@ class MainTest {
         assertThat(without.code()).isEqualTo(ExitCodes.CONFIG);
         assertThat(without.err()).contains("unknown synthesizer provider 'espeak'");
 
+        Path plugin = espeakPlugin();
+        Result listed = withPlugin(() -> s2s("providers", "--plugin", plugin.toString()));
+        assertThat(listed.out()).contains("espeak");
+        Path out = tmp.resolve("hello.wav");
+        Result spoke = withPlugin(() -> s2s("speak", "hello world", "--plugin", plugin.toString(), "--tts", "espeak",
+                "--out", out.toString()));
+        assertThat(spoke.code()).as(spoke.err()).isZero();
+        AudioClip clip = Wav.read(out);
+        assertThat(clip.seconds()).isBetween(0.5, 2.5);
+        assertThat(clip.rms()).isGreaterThan(0.02);
+    }
+
+    /**
+     * The espeak plugin as built by the examples reactor (jar, else classes), for {@code --plugin};
+     * aborts the test when it is not built or libespeak-ng is missing (a failure under
+     * S2S_REQUIRE_TEST_DATA=1, where CI installs it).
+     */
+    static Path espeakPlugin() {
         Path jar = TestData.projectRoot().resolve("examples/espeak-plugin/target/s2s-espeak-plugin.jar");
         Path classes = TestData.projectRoot().resolve("examples/espeak-plugin/target/classes");
         Path plugin = Files.isRegularFile(jar) ? jar : classes;
         Assumptions.assumeTrue(Files.isDirectory(plugin) || Files.isRegularFile(plugin),
                 "the espeak plugin is not built (build the examples reactor)");
         Assumptions.assumeTrue(espeakInstalled() || TestData.required(), "libespeak-ng is not installed");
+        return plugin;
+    }
+
+    /**
+     * Runs a command given {@code --plugin}, then undoes what that option changes in this JVM (the
+     * context class loader and the provider registry), so later tests see no plugin.
+     */
+    static Result withPlugin(java.util.function.Supplier<Result> command) {
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try {
-            Result listed = s2s("providers", "--plugin", plugin.toString());
-            assertThat(listed.out()).contains("espeak");
-            Path out = tmp.resolve("hello.wav");
-            Result spoke = s2s("speak", "hello world", "--plugin", plugin.toString(), "--tts", "espeak", "--out",
-                    out.toString());
-            assertThat(spoke.code()).as(spoke.err()).isZero();
-            AudioClip clip = Wav.read(out);
-            assertThat(clip.seconds()).isBetween(0.5, 2.5);
-            assertThat(clip.rms()).isGreaterThan(0.02);
+            return command.get();
         } finally {
             Thread.currentThread().setContextClassLoader(before);
             dev.s2s.api.S2s.reload();

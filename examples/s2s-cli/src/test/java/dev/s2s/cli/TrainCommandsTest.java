@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +91,7 @@ class TrainCommandsTest {
         assertThat(s2s("eval-projector", "--data", tmp.toString()).code()).isEqualTo(ExitCodes.USAGE);
     }
 
-    private Path sentencesFile() throws Exception {
+    private Path sentencesFile() throws java.io.IOException {
         Path sentences = tmp.resolve("sentences.txt");
         Files.writeString(sentences, String.join("\n", List.of("Once upon a time there was a cat.",
                 "The dog ran to the park.", "Lily saw a big red ball.", "Tom was very happy.",
@@ -104,22 +103,17 @@ class TrainCommandsTest {
 
     @Test
     void voiceVarietyThroughAPluginScoresAnUnseenVoice() throws Exception {
-        try {
-            S2s.synthesizer("espeak", ProviderConfig.empty()).close();
-        } catch (RuntimeException e) {
-            if (TestData.required()) {
-                throw new AssertionError("the espeak plugin needs libespeak-ng (S2S_REQUIRE_TEST_DATA=1)", e);
-            }
-            Assumptions.abort("espeak plugin not usable here: " + e.getMessage());
-        }
+        Path plugin = MainTest.espeakPlugin();
+        Path sentences = sentencesFile();
         Path data = tmp.resolve("data");
         Path out = tmp.resolve("out");
-        MainTest.Result t = s2s("train-projector", "--data", data.toString(), "--sentences",
-            sentencesFile().toString(), "--voice", "marytts:cmu-slt-hsmm,espeak:en-us", "--train-voice",
+        MainTest.Result t = MainTest.withPlugin(() -> s2s("train-projector", "--plugin", plugin.toString(),
+            "--data", data.toString(), "--sentences",
+            sentences.toString(), "--voice", "marytts:cmu-slt-hsmm,espeak:en-us", "--train-voice",
             "marytts:cmu-slt-hsmm", "--encoder", "whisper-mel", "--encoder-model",
             TestData.model("for-tests-ggml-tiny.bin").toString(), "--recipe", "A1", "--epochs", "2", "--heldout", "2",
             "--examples", "0", "--out", out.toString(), "--name", "v", "--llm-model",
-            TestData.model("stories260K.gguf").toString(), "--offline", "--home", tmp.resolve("home").toString());
+            TestData.model("stories260K.gguf").toString(), "--offline", "--home", tmp.resolve("home").toString()));
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.err()).contains("training on 10 utterances (marytts:cmu-slt-hsmm), 4 held out");
         assertThat(manifestLines(data)).hasSize(24);
