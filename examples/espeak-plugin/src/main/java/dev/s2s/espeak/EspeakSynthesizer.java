@@ -3,7 +3,9 @@ package dev.s2s.espeak;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,6 +34,8 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
     private static final ReentrantLock ENGINE = new ReentrantLock();
     private static EspeakLibrary lib;
     private static int sampleRate;
+    /** Language tags resolved to voice identifiers (e.g. en-gb to gmw/en); guarded by {@link #ENGINE}. */
+    private static final Map<String, String> RESOLVED = new HashMap<>();
     /** Receives the samples of the call in progress; guarded by {@link #ENGINE}. */
     private static ByteArrayOutputStream sink;
     /** Held strongly: JNA callbacks are freed once unreachable. */
@@ -147,13 +151,17 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
         if (v.indexOf('\0') >= 0 || v.length() > 100) {
             throw new SynthesisException("bad espeak voice name");
         }
-        int rc = lib.espeak_SetVoiceByName(v);
-        if (rc != EspeakLibrary.EE_OK) {
-            // a language tag such as en-gb names no voice file: take the voice that speaks it
+        // a language tag such as en-gb names no voice file: it is resolved once to the voice that speaks it
+        String resolved = RESOLVED.get(v);
+        int rc = lib.espeak_SetVoiceByName(resolved != null ? resolved : v);
+        if (rc != EspeakLibrary.EE_OK && resolved == null) {
             Optional<String> byLanguage = EspeakLibrary.byLanguage(
                     EspeakLibrary.voices(lib.espeak_ListVoices(Pointer.NULL)), v);
             if (byLanguage.isPresent()) {
                 rc = lib.espeak_SetVoiceByName(byLanguage.get());
+                if (rc == EspeakLibrary.EE_OK) {
+                    RESOLVED.put(v, byLanguage.get());
+                }
             }
         }
         if (rc != EspeakLibrary.EE_OK) {
